@@ -1,0 +1,49 @@
+"""Input checks shared by the package: each failure says what was expected, what was given, and how to fix it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+
+def positive_int(name: str, value: object, hint: str = "") -> int:
+    """Return `value` if it is an int > 0, else raise ValueError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        fix = f" {hint}" if hint else ""
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.{fix}")
+    return int(value)
+
+
+def fraction(name: str, value: float, *, low: float, high: float, hint: str = "") -> float:
+    """Return `value` if low <= value < high, else raise ValueError."""
+    if not isinstance(value, (int, float)) or not (low <= value < high):
+        fix = f" {hint}" if hint else ""
+        raise ValueError(f"{name} must be in [{low}, {high}), got {value!r}.{fix}")
+    return float(value)
+
+
+def positive_float(name: str, value: float, hint: str = "") -> float:
+    """Return `value` if it is a finite number > 0, else raise ValueError."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (math.isfinite(value) and value > 0)
+    ):
+        fix = f" {hint}" if hint else ""
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}.{fix}")
+    return float(value)
+
+
+def finite(name: str, values: np.ndarray | torch.Tensor) -> None:
+    """Raise ValueError if `values` holds NaN or infinite entries, naming how many and where."""
+    arr = values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} must hold only finite numbers, but {int(bad.sum())} of {arr.size} values are "
+            f"NaN or infinite (the first at index {first[0] if len(first) == 1 else first}). "
+            "Fill or drop missing values (for example interpolate them) before windowing."
+        )

@@ -1,0 +1,220 @@
+"""Series generators, windowing, time-ordered splits and batching.
+
+Shape legend: N points in a series, M windows, T steps per window (`seq_length`),
+F features per step, K steps predicted (`horizon`), B batch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from lstm_helpers import _checks
+from lstm_helpers.config import DataConfig
+
+Pair = tuple[torch.Tensor, torch.Tensor]
+
+
+def sine_series(
+    num_points: int = 1000, x_max: float = 100.0, noise_std: float = 0.0, seed: int = 0
+) -> np.ndarray:
+    """The tutorial's series sin(x), x = linspace(0, x_max, num_points), plus optional noise.
+
+    Shape: returns (N,) float64.
+    """
+    _checks.positive_int("num_points", num_points)
+    y = np.sin(np.linspace(0, x_max, num_points))
+    if noise_std > 0:
+        y = y + np.random.default_rng(seed).normal(0.0, noise_std, size=num_points)
+    return y
+
+
+def create_sine_data(
+    seq_length: int = 50, num_samples: int = 1000
+) -> tuple[np.ndarray, np.ndarray]:
+    """The tutorial's function: windows of a sine wave and the value that follows each.
+
+    Shape: returns X (M, T) and y (M,) float64 with M = num_samples - seq_length.
+    """
+    X, y = make_windows(sine_series(num_samples), seq_length)
+    return X[:, :, 0].astype(np.float64), y[:, 0].astype(np.float64)
+
+
+def make_windows(
+    series: np.ndarray, seq_length: int, horizon: int = 1, target: int = 0, dtype=np.float64
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a series into overlapping input windows and the `horizon` values after each.
+
+    Window i is series[i : i+T]; its target is series[i+T : i+T+K, target].
+    Shape: series (N,) or (N, F) -> X (M, T, F), y (M, K) with M = N - T - K + 1.
+    """
+    arr = np.asarray(series)
+    if arr.ndim == 1:
+        arr = arr[:, None]  # (N,) -> (N, 1)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"series must be 1-D (N,) or 2-D (N, features), got shape {arr.shape}. "
+            "Flatten extra dimensions first."
+        )
+    n, num_features = arr.shape
+    _checks.positive_int("seq_length", seq_length, "It is the number of input steps per window.")
+    _checks.positive_int("horizon", horizon)
+    if seq_length + horizon > n:
+        raise ValueError(
+            f"seq_length + horizon must be at most the series length ({n}) so that one window fits, "
+            f"got seq_length={seq_length}, horizon={horizon}. Use a shorter window or a longer series."
+        )
+    if not 0 <= target < num_features:
+        raise ValueError(f"target must index a feature column 0..{num_features - 1}, got {target}.")
+    _checks.finite("series", arr)
+    m = n - seq_length - horizon + 1
+    # sliding_window_view: (N, F) -> (N - T + 1, F, T); keep the first M, put time before features.
+    X = np.lib.stride_tricks.sliding_window_view(arr, seq_length, axis=0)[:m].transpose(0, 2, 1)
+    # Targets: (N - K + 1, K) windows of the target column, starting right after each input window.
+    y = np.lib.stride_tricks.sliding_window_view(arr[:, target], horizon)[
+        seq_length : seq_length + m
+    ]
+    return X.astype(dtype), y.astype(dtype)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Time-ordered train / validation / test parts of a windowed data set (tensors)."""
+
+    train: Pair
+    val: Pair | None
+    test: Pair
+
+
+def time_split(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    train_frac: float = 0.8,
+    val_frac: float = 0.0,
+) -> Split:
+    """Split windows in time order: first `train_frac`, next `val_frac`, the rest is test.
+
+    No shuffling before the split: the test windows come after all training windows.
+    Shape: X (M, T, F), y (M, K) -> float32 tensors with the same trailing dimensions.
+    """
+    X_t, y_t = to_tensors(X, y)
+    m = len(X_t)
+    _checks.fraction("train_frac", train_frac, low=1e-9, high=1.0 + 1e-9)
+    _checks.fraction("val_frac", val_frac, low=0.0, high=1.0)
+    # + 1e-9: 0.7 + 0.1 is 0.7999999999999999 in floating point; count it as 0.8.
+    n_train = math.floor(train_frac * m + 1e-9)
+    n_trainval = math.floor((train_frac + val_frac) * m + 1e-9)
+    if n_train == 0 or n_trainval > m or (val_frac > 0 and n_trainval == n_train):
+        raise ValueError(
+            f"train_frac={train_frac}, val_frac={val_frac} of {m} windows leaves an empty part "
+            f"(train {n_train}, val {n_trainval - n_train}, test {m - n_trainval}). "
+            "Use a longer series or other fractions."
+        )
+    val = (X_t[n_train:n_trainval], y_t[n_train:n_trainval]) if val_frac > 0 else None
+    return Split(
+        train=(X_t[:n_train], y_t[:n_train]), val=val, test=(X_t[n_trainval:], y_t[n_trainval:])
+    )
+
+
+def to_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> Pair:
+    """Convert windows and targets to float32 tensors, checking their shapes agree.
+
+    Shape: X (M, T, F), y (M, K) -> the same shapes as float32 tensors.
+    """
+    X_t = torch.as_tensor(X, dtype=torch.float32)
+    y_t = torch.as_tensor(y, dtype=torch.float32)
+    if X_t.dim() != 3:
+        hint = " Add the feature dimension with X.unsqueeze(-1)." if X_t.dim() == 2 else ""
+        raise ValueError(
+            f"X must be 3-D (windows, seq_length, features), got shape {tuple(X_t.shape)}.{hint}"
+        )
+    if y_t.dim() == 1:
+        raise ValueError(
+            f"y must be 2-D (windows, outputs), got shape {tuple(y_t.shape)}: a (B,) target against "
+            "the model's (B, 1) output broadcasts to (B, B) in MSELoss. Use y.unsqueeze(-1)."
+        )
+    if len(X_t) != len(y_t):
+        raise ValueError(
+            f"X and y must hold the same number of windows, got {len(X_t)} and {len(y_t)}."
+        )
+    return X_t, y_t
+
+
+def make_loader(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int = 0,
+    drop_last: bool = False,
+) -> DataLoader:
+    """A DataLoader over (X, y); shuffling uses its own generator, so it depends only on `seed`.
+
+    Shape: X (M, T, F), y (M, K) -> batches of X (B, T, F) and y (B, K).
+    """
+    _checks.positive_int("batch_size", batch_size, "It is the number of windows per step.")
+    X_t, y_t = to_tensors(X, y)
+    generator = torch.Generator().manual_seed(seed) if shuffle else None
+    return DataLoader(
+        TensorDataset(X_t, y_t),
+        batch_size=batch_size,
+        shuffle=shuffle,
+        generator=generator,
+        drop_last=drop_last,
+    )
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    """A series cut into windows, split in time order, with a loader for each part."""
+
+    series: np.ndarray  # (N,) or (N, F)
+    split: Split
+    train_loader: DataLoader  # shuffled
+    val_loader: DataLoader | None
+    test_loader: DataLoader
+
+    @property
+    def seq_length(self) -> int:
+        return self.split.train[0].shape[1]
+
+
+def prepare_series(
+    series: np.ndarray,
+    seq_length: int,
+    horizon: int = 1,
+    train_frac: float = 0.8,
+    val_frac: float = 0.0,
+    batch_size: int = 32,
+    seed: int = 0,
+) -> SeriesData:
+    """Window a series, split it in time order, and build the three loaders.
+
+    Shape: series (N,) or (N, F) -> loader batches of X (B, T, F) and y (B, K).
+    """
+    X, y = make_windows(series, seq_length, horizon)
+    split = time_split(X, y, train_frac, val_frac)
+    big = 1024  # evaluation batches: no gradients, so larger batches are fine
+    return SeriesData(
+        series=np.asarray(series),
+        split=split,
+        train_loader=make_loader(*split.train, batch_size=batch_size, shuffle=True, seed=seed),
+        val_loader=make_loader(*split.val, batch_size=big) if split.val is not None else None,
+        test_loader=make_loader(*split.test, batch_size=big),
+    )
+
+
+def sine_data(config: DataConfig | None = None) -> SeriesData:
+    """The tutorial's task (or a variant of it) described by a DataConfig, ready to train on.
+
+    Shape: loader batches of X (B, T, 1) and y (B, K).
+    """
+    cfg = config or DataConfig()
+    series = sine_series(cfg.num_points, cfg.x_max, cfg.noise_std, cfg.seed)
+    return prepare_series(
+        series, cfg.seq_length, cfg.horizon, cfg.train_frac, cfg.val_frac, cfg.batch_size, cfg.seed
+    )
