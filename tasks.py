@@ -78,7 +78,7 @@ def cmd_test(args: argparse.Namespace) -> None:
 
 def cmd_execute(args: argparse.Namespace) -> None:
     ensure_env()
-    paths = args.notebooks or sorted(str(p) for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or sorted(str(p) for p in NOTEBOOKS.glob("[0-9][0-9]*.ipynb"))
     run(PY, ROOT / "tools" / "execute_notebooks.py", *paths, env=test_env(args.threads))
 
 
