@@ -26,7 +26,7 @@ class DataConfig:
     train_frac: float = 0.8  # first part of the windows, in time order
     val_frac: float = 0.0  # next part; the rest is the test set
     batch_size: int = 32
-    seed: int = 0  # noise and shuffling
+    seed: int = 0  # the noise; shuffling follows torch's RNG (lh.set_seed)
 
     def __post_init__(self) -> None:
         n = _checks.positive_int("num_points", self.num_points)

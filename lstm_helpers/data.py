@@ -53,6 +53,7 @@ def make_windows(
     Shape: series (N,) or (N, F) -> X (M, T, F), y (M, K) with M = N - T - K + 1.
     """
     arr = np.asarray(series)
+    _checks.finite("series", arr)
     if arr.ndim == 1:
         arr = arr[:, None]  # (N,) -> (N, 1)
     if arr.ndim != 2:
@@ -70,7 +71,6 @@ def make_windows(
         )
     if not 0 <= target < num_features:
         raise ValueError(f"target must index a feature column 0..{num_features - 1}, got {target}.")
-    _checks.finite("series", arr)
     m = n - seq_length - horizon + 1
     # sliding_window_view: (N, F) -> (N - T + 1, F, T); keep the first M, put time before features.
     X = np.lib.stride_tricks.sliding_window_view(arr, seq_length, axis=0)[:m].transpose(0, 2, 1)
@@ -149,22 +149,19 @@ def make_loader(
     y: np.ndarray | torch.Tensor,
     batch_size: int = 32,
     shuffle: bool = False,
-    seed: int = 0,
     drop_last: bool = False,
 ) -> DataLoader:
-    """A DataLoader over (X, y); shuffling uses its own generator, so it depends only on `seed`.
+    """A DataLoader over (X, y); shuffling draws from torch's global RNG, seeded by `set_seed`.
+
+    So `lh.set_seed(0)` before building and training a model reproduces the whole run,
+    however often the loader was used before.
 
     Shape: X (M, T, F), y (M, K) -> batches of X (B, T, F) and y (B, K).
     """
     _checks.positive_int("batch_size", batch_size, "It is the number of windows per step.")
     X_t, y_t = to_tensors(X, y)
-    generator = torch.Generator().manual_seed(seed) if shuffle else None
     return DataLoader(
-        TensorDataset(X_t, y_t),
-        batch_size=batch_size,
-        shuffle=shuffle,
-        generator=generator,
-        drop_last=drop_last,
+        TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
     )
 
 
@@ -190,7 +187,6 @@ def prepare_series(
     train_frac: float = 0.8,
     val_frac: float = 0.0,
     batch_size: int = 32,
-    seed: int = 0,
 ) -> SeriesData:
     """Window a series, split it in time order, and build the three loaders.
 
@@ -202,7 +198,7 @@ def prepare_series(
     return SeriesData(
         series=np.asarray(series),
         split=split,
-        train_loader=make_loader(*split.train, batch_size=batch_size, shuffle=True, seed=seed),
+        train_loader=make_loader(*split.train, batch_size=batch_size, shuffle=True),
         val_loader=make_loader(*split.val, batch_size=big) if split.val is not None else None,
         test_loader=make_loader(*split.test, batch_size=big),
     )
@@ -216,5 +212,5 @@ def sine_data(config: DataConfig | None = None) -> SeriesData:
     cfg = config or DataConfig()
     series = sine_series(cfg.num_points, cfg.x_max, cfg.noise_std, cfg.seed)
     return prepare_series(
-        series, cfg.seq_length, cfg.horizon, cfg.train_frac, cfg.val_frac, cfg.batch_size, cfg.seed
+        series, cfg.seq_length, cfg.horizon, cfg.train_frac, cfg.val_frac, cfg.batch_size
     )

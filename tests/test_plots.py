@@ -1,0 +1,48 @@
+import matplotlib.pyplot as plt
+import numpy as np
+
+import lstm_helpers as lh
+
+
+def history():
+    return lh.History(
+        train_loss=[1.0, 0.5, 0.2],
+        val_loss=[1.1, 0.6, 0.3],
+        step_grad_norm=[3.0, 0.5, 2.0, 0.1],
+        best_epoch=3,
+    )
+
+
+def test_plots_draw_the_given_data_on_the_given_axes():
+    _, ax = plt.subplots()
+    assert lh.plot_series(np.arange(5.0), ax=ax) is ax
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), np.arange(5.0))
+
+
+def test_plot_losses_has_train_and_validation_on_log_scale():
+    ax = lh.plot_losses(history())
+    assert ax.get_yscale() == "log"
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [1.0, 0.5, 0.2])
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.1, 0.6, 0.3])
+
+
+def test_plot_grad_norms_after_clipping_is_bounded():
+    ax = lh.plot_grad_norms(history(), max_norm=1.0)
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.0, 0.5, 1.0, 0.1])
+
+
+def test_plot_predictions_flattens_column_vectors():
+    ax = lh.plot_predictions(np.ones((4, 1)), np.zeros((4, 1)))
+    assert ax.lines[0].get_ydata().shape == (4,)
+
+
+def test_plot_window_marks_the_target_after_the_window():
+    ax = lh.plot_window(np.zeros((10, 1)), np.array([1.0]))
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), [10])
+
+
+def test_no_figure_is_shown_or_leaked_by_a_plot_with_axes():
+    before = plt.get_fignums()
+    _, ax = plt.subplots()
+    lh.plot_series(np.arange(3.0), ax=ax)
+    assert len(plt.get_fignums()) == len(before) + 1
