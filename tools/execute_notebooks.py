@@ -32,6 +32,18 @@ class CurrentEnvKernelSpecs(KernelSpecManager):
         )
 
 
+def strip_machine_paths(nb: nbformat.NotebookNode) -> None:
+    """Make tracebacks show paths relative to the repository, not this machine's folders."""
+    root = str(Path(__file__).resolve().parents[1]) + "/"
+    home = str(Path.home()) + "/"
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [
+                    line.replace(root, "").replace(home, "~/") for line in output["traceback"]
+                ]
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     """Execute one notebook in place and return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
@@ -47,6 +59,7 @@ def execute(path: Path, timeout: int = 600) -> float:
             km.shutdown_kernel(now=True)
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    strip_machine_paths(nb)
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3 (ipykernel)",
