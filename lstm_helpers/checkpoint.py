@@ -1,12 +1,26 @@
 """Safe checkpoints: state_dict plus the config that rebuilds the model, written atomically.
 
-Loading uses `torch.load(weights_only=True)`, which refuses arbitrary pickled objects, so a
-checkpoint from an untrusted source cannot run code. Never `torch.save(model)`.
+A checkpoint is a plain dict of tensors, numbers, strings and lists:
+
+    format        FORMAT (files of format 1, before config_type existed, still load)
+    config_type   "ModelConfig" (predictors) or "ClassifierConfig" (BiLSTMClassifier)
+    config        dataclasses.asdict(model.config): enough to rebuild the model alone
+    state_dict    the weights
+    optimizer     optimizer.state_dict() or None: what resuming training needs
+    scheduler     scheduler.state_dict() or None
+    extra         your own plain values (epoch, losses, ...)
+
+Saving writes a temporary file in the same folder and renames it over the target, so an
+interrupted save leaves the previous checkpoint intact. Loading uses
+`torch.load(weights_only=True)`, which refuses arbitrary pickled objects, so a checkpoint from
+an untrusted source cannot run code. Never `torch.save(model)`.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import re
 import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -14,10 +28,18 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from lstm_helpers.config import ModelConfig
-from lstm_helpers.models import build_model
+from lstm_helpers.config import ClassifierConfig, ModelConfig
+from lstm_helpers.models import BiLSTMClassifier, build_model
+from lstm_helpers.training import History
 
-FORMAT = 1
+FORMAT = 2
+_READABLE_FORMATS = (1, 2)
+# config class name -> (the class, the function that builds its model)
+_CONFIGS = {
+    "ModelConfig": (ModelConfig, build_model),
+    "ClassifierConfig": (ClassifierConfig, BiLSTMClassifier.from_config),
+}
+_PLAIN = (str, int, float, bool, type(None), torch.Tensor)
 
 
 def save_checkpoint(
@@ -25,26 +47,37 @@ def save_checkpoint(
     model: nn.Module,
     optimizer: torch.optim.Optimizer | None = None,
     extra: dict | None = None,
+    scheduler: torch.optim.lr_scheduler.LRScheduler
+    | torch.optim.lr_scheduler.ReduceLROnPlateau
+    | None = None,
 ) -> Path:
-    """Write model weights, its ModelConfig (and optimizer state) atomically to `path`.
+    """Write model weights, its config (and optimizer/scheduler state) atomically to `path`.
 
     The file is written to a temporary name in the same folder and renamed over `path`,
-    so a crash mid-save leaves the previous checkpoint intact.
+    so a crash mid-save leaves the previous checkpoint intact. `extra` may hold only what
+    `weights_only` loading accepts: numbers, strings, None, tensors, lists/tuples/dicts of them.
     """
     config = getattr(model, "config", None)
-    if not isinstance(config, ModelConfig):
+    if type(config).__name__ not in _CONFIGS or not isinstance(
+        config, _CONFIGS[type(config).__name__][0]
+    ):
         raise ValueError(
-            f"model must carry a ModelConfig in model.config to be rebuilt later, got {type(model).__name__}"
-            f" with config={config!r}. Use a predictor from lstm_helpers.models."
+            f"model must carry a ModelConfig or ClassifierConfig in model.config to be rebuilt "
+            f"later, got {type(model).__name__} with config={config!r}. Use a predictor from "
+            "lstm_helpers.models or BiLSTMClassifier, or save model.state_dict() yourself."
         )
+    extra = dict(extra or {})
+    _check_plain("extra", extra)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "format": FORMAT,
+        "config_type": type(config).__name__,
         "config": asdict(config),
         "state_dict": model.state_dict(),
         "optimizer": optimizer.state_dict() if optimizer is not None else None,
-        "extra": extra or {},
+        "scheduler": scheduler.state_dict() if scheduler is not None else None,
+        "extra": extra,
     }
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -52,10 +85,12 @@ def save_checkpoint(
             torch.save(payload, f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file owner-only; give it normal rights
         os.replace(tmp, path)  # atomic on POSIX and Windows
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)  # make the rename itself durable (POSIX; a no-op elsewhere)
     return path
 
 
@@ -63,36 +98,165 @@ def load_checkpoint(
     path: str | os.PathLike,
     model: nn.Module | None = None,
     optimizer: torch.optim.Optimizer | None = None,
+    scheduler: torch.optim.lr_scheduler.LRScheduler
+    | torch.optim.lr_scheduler.ReduceLROnPlateau
+    | None = None,
 ) -> tuple[nn.Module, dict]:
     """Load a checkpoint with weights_only=True into `model` (or a model rebuilt from its config).
 
-    Returns the model (in eval mode) and the whole checkpoint dict (for `extra`).
+    With `optimizer` (and `scheduler`), their saved states are loaded too, to resume training.
+    Returns the model (in eval mode, on the device it was on) and the whole checkpoint dict
+    (for `extra`). Raises ValueError for a file that is not a checkpoint of this package, one
+    that holds arbitrary Python objects, or a `model` built with a different config.
     """
-    checkpoint = torch.load(Path(path), map_location="cpu", weights_only=True)
-    if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
-        raise ValueError(f"{path} is not an lstm_helpers checkpoint (format {FORMAT}).")
-    saved = ModelConfig(**checkpoint["config"])
-    if model is None:
-        model = build_model(saved)
-    elif getattr(model, "config", None) != saved:
-        current = getattr(model, "config", None)
-        diffs = [
-            f"{f.name}: checkpoint {getattr(saved, f.name)!r}, model {getattr(current, f.name, None)!r}"
-            for f in fields(ModelConfig)
-            if getattr(saved, f.name) != getattr(current, f.name, None)
-        ]
+    path = Path(path)
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as err:
+        found = re.search(r"GLOBAL ([\w.]+)", str(err))
+        what = f"it would have to import and call {found.group(1)}" if found else str(err)[:200]
         raise ValueError(
-            f"the checkpoint was saved from a model with a different config ({'; '.join(diffs)}). "
-            "Build the model from the checkpoint instead: load_checkpoint(path) without a model."
-        )
-    device = next(model.parameters()).device
-    model.load_state_dict(checkpoint["state_dict"])
-    model.to(device)
+            f"refusing to load {path}: it holds pickled Python objects, not only tensors and plain "
+            f"values ({what}). Loading it fully could run arbitrary code. If you made the file "
+            "yourself with torch.save(model), re-save it with save_checkpoint(path, model)."
+        ) from err
+    saved = _saved_config(path, checkpoint)
+    if model is None:
+        model = _CONFIGS[type(saved).__name__][1](saved)
+    else:
+        _check_same_config(saved, getattr(model, "config", None))
+    model.load_state_dict(checkpoint["state_dict"])  # copies into the model's own device
     if optimizer is not None:
-        if checkpoint["optimizer"] is None:
+        if checkpoint.get("optimizer") is None:
             raise ValueError(
                 f"{path} holds no optimizer state; save it with save_checkpoint(..., optimizer=opt)."
             )
         optimizer.load_state_dict(checkpoint["optimizer"])
+    if scheduler is not None:
+        if checkpoint.get("scheduler") is None:
+            raise ValueError(
+                f"{path} holds no scheduler state; save it with save_checkpoint(..., scheduler=s)."
+            )
+        scheduler.load_state_dict(checkpoint["scheduler"])
     model.eval()
     return model, checkpoint
+
+
+class BestCheckpoint:
+    """A `fit` callback that saves the model whenever the monitored loss reaches a new best.
+
+        best = BestCheckpoint("checkpoints/best.pt", model, optimizer, scheduler)
+        fit(model, train_loader, cfg, val_loader=val, optimizer=optimizer, callback=best)
+
+    After each epoch `fit` calls it; when that epoch is the best so far
+    (`history.best_epoch == history.epochs`) it writes the weights, optimizer and scheduler
+    states and, in `extra`, the epoch, its monitored loss and the history so far. It never stops
+    training. `fit` calls it after every epoch, the last one included.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer | None = None,
+        scheduler: torch.optim.lr_scheduler.LRScheduler
+        | torch.optim.lr_scheduler.ReduceLROnPlateau
+        | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.model = model
+        self.optimizer = optimizer
+        self.scheduler = scheduler
+        self.saved_epochs: list[int] = []  # every epoch that was written, in order
+
+    def __call__(self, history: History) -> bool:
+        if history.best_epoch is not None and history.best_epoch == history.epochs:
+            extra = {
+                "epoch": history.epochs,
+                "monitored_loss": history.monitored[-1],
+                "history": asdict(history),
+            }
+            save_checkpoint(self.path, self.model, self.optimizer, extra, self.scheduler)
+            self.saved_epochs.append(history.epochs)
+        return False
+
+
+def _saved_config(path: Path, checkpoint: object) -> ModelConfig | ClassifierConfig:
+    """The config a checkpoint was saved with, checked, as its dataclass."""
+    if (
+        not isinstance(checkpoint, dict)
+        or checkpoint.get("format") not in _READABLE_FORMATS
+        or not isinstance(checkpoint.get("config"), dict)
+        or "state_dict" not in checkpoint
+    ):
+        raise ValueError(
+            f"{path} is not an lstm_helpers checkpoint (format {FORMAT}): write it with "
+            "save_checkpoint(path, model)."
+        )
+    name = checkpoint.get("config_type", "ModelConfig")  # format 1 held only ModelConfig
+    if name not in _CONFIGS:
+        raise ValueError(
+            f"{path} was saved from a model with a {name}, which this version cannot rebuild "
+            f"(known: {', '.join(_CONFIGS)})."
+        )
+    try:
+        return _CONFIGS[name][0](**checkpoint["config"])
+    except TypeError as err:  # unknown or missing fields: a newer or older package version
+        raise ValueError(f"{path} holds a {name} this version cannot read: {err}.") from err
+
+
+def _check_same_config(saved: object, current: object) -> None:
+    """Raise a readable ValueError unless the model was built with the saved config."""
+    if current == saved:
+        return
+    if type(current) is not type(saved):
+        raise ValueError(
+            f"the checkpoint holds a {type(saved).__name__} ({saved}), but the model carries "
+            f"{type(current).__name__ if current is not None else 'no config'}. Build the model "
+            "from the checkpoint instead: load_checkpoint(path) without a model."
+        )
+    diffs = [
+        f"{f.name}: checkpoint {getattr(saved, f.name)!r}, model {getattr(current, f.name)!r}"
+        for f in fields(saved)
+        if getattr(saved, f.name) != getattr(current, f.name)
+    ]
+    raise ValueError(
+        f"the checkpoint was saved from a model with a different config ({'; '.join(diffs)}). "
+        "Build the model from the checkpoint instead: load_checkpoint(path) without a model."
+    )
+
+
+def _check_plain(name: str, value: object) -> None:
+    """Raise ValueError unless `value` is something weights_only loading accepts back."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, (str, int)):
+                raise ValueError(f"{name} keys must be strings or integers, got {key!r}.")
+            _check_plain(f"{name}[{key!r}]", item)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_plain(f"{name}[{i}]", item)
+    elif not isinstance(value, _PLAIN) or type(value).__module__ == "numpy":
+        raise ValueError(
+            f"{name} is a {type(value).__module__}.{type(value).__qualname__}, which a "
+            "weights_only load refuses. Store plain values: float(x) for NumPy numbers, "
+            "x.tolist() or torch.as_tensor(x) for arrays, dataclasses.asdict(obj) for dataclasses."
+        )
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entry list to disk so a completed rename survives a power cut."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

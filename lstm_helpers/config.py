@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lstm_helpers import _checks
 
-CELLS = ("lstm", "rnn")
+CELLS = ("lstm", "rnn", "scratch_lstm")
 
 
 @dataclass(frozen=True)
@@ -96,3 +96,40 @@ class TrainConfig:
             _checks.positive_float("target_loss", self.target_loss)
         if self.patience is not None:
             _checks.positive_int("patience", self.patience)
+
+
+READOUTS = ("final_state", "last_step")
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """Architecture of a sequence classifier (`BiLSTMClassifier`): a window in, class scores out.
+
+    `readout` picks the features the linear layer sees: "final_state" is each direction's final
+    hidden state (forward after the last step, backward after the first: `h_n[-2]`, `h_n[-1]`);
+    "last_step" is the tutorial's `lstm_out[:, -1, :]`, whose backward half has read one step.
+    """
+
+    input_size: int = 1  # F: features per time step
+    hidden_size: int = 32  # H, per direction
+    num_layers: int = 1
+    num_classes: int = 3  # C
+    dropout: float = 0.0  # between stacked layers; PyTorch ignores it when num_layers == 1
+    bidirectional: bool = True
+    readout: str = "final_state"  # one of READOUTS
+
+    def __post_init__(self) -> None:
+        _checks.positive_int(
+            "input_size", self.input_size, "It is the number of features per step."
+        )
+        _checks.positive_int("hidden_size", self.hidden_size)
+        _checks.positive_int("num_layers", self.num_layers)
+        if _checks.positive_int("num_classes", self.num_classes) < 2:
+            raise ValueError(f"num_classes must be at least 2, got {self.num_classes}.")
+        _checks.fraction(
+            "dropout", self.dropout, low=0.0, high=1.0, hint="It is a probability; 0 turns it off."
+        )
+        if not isinstance(self.bidirectional, bool):
+            raise ValueError(f"bidirectional must be True or False, got {self.bidirectional!r}.")
+        if self.readout not in READOUTS:
+            raise ValueError(f"readout must be one of {READOUTS}, got {self.readout!r}.")

@@ -12,7 +12,7 @@ from dataclasses import asdict
 import torch
 from torch import nn
 
-from lstm_helpers.config import ModelConfig
+from lstm_helpers.config import ClassifierConfig, ModelConfig
 
 Hidden = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
 
@@ -141,6 +141,10 @@ def build_model(config: ModelConfig) -> nn.Module:
     kwargs = {k: v for k, v in asdict(config).items() if k != "cell"}
     if config.cell == "lstm":
         return LSTMPredictor(**kwargs)
+    if config.cell == "scratch_lstm":
+        from lstm_helpers.scratch import ScratchLSTMPredictor  # lazy: scratch imports this module
+
+        return ScratchLSTMPredictor(**kwargs)
     return RNNPredictor(**kwargs)
 
 
@@ -156,3 +160,140 @@ def lstm_parameter_count(input_size: int, hidden_size: int, num_layers: int = 1)
         layer_input = input_size if layer == 0 else hidden_size
         total += 4 * (layer_input * hidden_size + hidden_size * hidden_size + 2 * hidden_size)
     return total
+
+
+class BiLSTMClassifier(nn.Module):
+    """Sequence classifier: an LSTM (bidirectional by default) read at each direction's final state.
+
+    `readout="final_state"` feeds the linear layer h_n[-2] (the top layer's forward direction after
+    the LAST step) and h_n[-1] (its backward direction after the FIRST step): both have read the
+    whole window. `readout="last_step"` is the tutorial's `lstm_out[:, -1, :]`: its forward half
+    equals h_n[-2], but its backward half has read a single step (the last one).
+    With `lengths`, padded windows are packed (`pack_padded_sequence(..., enforce_sorted=False)`),
+    so every window's final state is taken at its own last real step and padding is never read.
+    Shape legend: B batch, T steps, F `input_size`, H `hidden_size`, L `num_layers`,
+    D directions (2 if bidirectional, else 1), C `num_classes`.
+    """
+
+    def __init__(
+        self,
+        input_size: int = 1,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        num_classes: int = 3,
+        dropout: float = 0.0,
+        bidirectional: bool = True,
+        readout: str = "final_state",
+    ) -> None:
+        super().__init__()
+        self.config = ClassifierConfig(
+            input_size, hidden_size, num_layers, num_classes, dropout, bidirectional, readout
+        )
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.num_directions = 2 if bidirectional else 1
+        self.lstm = nn.LSTM(
+            input_size,
+            hidden_size,
+            num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+            bidirectional=bidirectional,
+        )
+        self.fc = nn.Linear(self.num_directions * hidden_size, num_classes)
+
+    @classmethod
+    def from_config(cls, config: ClassifierConfig) -> BiLSTMClassifier:
+        """The classifier a ClassifierConfig describes (how checkpoints rebuild it)."""
+        return cls(**asdict(config))
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        hidden: tuple[torch.Tensor, torch.Tensor] | None = None,
+        lengths: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """Class scores (logits, for CrossEntropyLoss) of each window; also the final (h_n, c_n).
+
+        Shape: x (B, T, F), lengths (B,) or None -> logits (B, C); h_n and c_n (L*D, B, H).
+        """
+        check_input(x, self.config.input_size)
+        check_hidden(hidden, x, self.num_layers * self.num_directions, self.hidden_size)
+        if lengths is None:
+            out, (h_n, c_n) = self.lstm(x, hidden)  # out (B, T, D*H)
+        else:
+            lengths = torch.as_tensor(lengths).cpu()  # pack_padded_sequence wants them on the CPU
+            if lengths.shape != (x.size(0),) or lengths.min() < 1 or lengths.max() > x.size(1):
+                raise ValueError(
+                    f"lengths must hold one length in 1..{x.size(1)} per window ({x.size(0)}), "
+                    f"got {lengths.tolist()}."
+                )
+            packed = nn.utils.rnn.pack_padded_sequence(
+                x, lengths, batch_first=True, enforce_sorted=False
+            )
+            packed_out, (h_n, c_n) = self.lstm(packed, hidden)  # h_n back in the input order
+            out, _ = nn.utils.rnn.pad_packed_sequence(
+                packed_out, batch_first=True, total_length=x.size(1)
+            )  # (B, T, D*H), zeros after each window's end
+        return self.fc(self.readout(out, h_n)), (h_n, c_n)
+
+    def readout(self, out: torch.Tensor, h_n: torch.Tensor) -> torch.Tensor:
+        """The features the linear layer sees, as chosen by `config.readout`.
+
+        Shape: out (B, T, D*H), h_n (L*D, B, H) -> (B, D*H).
+        """
+        if self.config.readout == "last_step":
+            return out[:, -1, :]  # the tutorial's readout: backward half after ONE step
+        if self.num_directions == 2:
+            # h_n is ordered (layer, direction): the top layer's forward state is h_n[-2],
+            # its backward state h_n[-1]. (B, H) + (B, H) -> (B, 2H)
+            return torch.cat([h_n[-2], h_n[-1]], dim=1)
+        return h_n[-1]  # (B, H)
+
+
+class PerStepLSTM(nn.Module):
+    """An LSTM with a prediction at every time step (sequence in, sequence out).
+
+    Trained on next-value targets (y[t] = x[t+1]) it is a forecaster only when unidirectional.
+    With `bidirectional=True` the output at step t has read steps t+1..T-1 too, including the
+    very value it should predict: the training loss looks perfect and forecasting fails.
+    Shape legend: B batch, T steps, F `input_size`, H `hidden_size`, L `num_layers`,
+    D directions, O `output_size`.
+    """
+
+    def __init__(
+        self,
+        input_size: int = 1,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        output_size: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+    ) -> None:
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.output_size = output_size
+        self.num_directions = 2 if bidirectional else 1
+        self.lstm = nn.LSTM(
+            input_size,
+            hidden_size,
+            num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+            bidirectional=bidirectional,
+        )
+        self.fc = nn.Linear(self.num_directions * hidden_size, output_size)
+
+    def forward(
+        self, x: torch.Tensor, hidden: tuple[torch.Tensor, torch.Tensor] | None = None
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """A prediction after every step; also the final (h_n, c_n) to carry into the next chunk.
+
+        Shape: x (B, T, F) -> predictions (B, T, O); h_n and c_n (L*D, B, H).
+        """
+        check_input(x, self.input_size)
+        check_hidden(hidden, x, self.num_layers * self.num_directions, self.hidden_size)
+        out, hidden = self.lstm(x, hidden)  # (B, T, F) -> (B, T, D*H)
+        return self.fc(out), hidden  # (B, T, D*H) -> (B, T, O)

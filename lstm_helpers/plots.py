@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 
+from lstm_helpers.scratch import GateTrace
 from lstm_helpers.training import History
 
 
@@ -45,8 +46,13 @@ def plot_window(
     return ax
 
 
-def plot_losses(history: History, ax: Axes | None = None, title: str = "Loss per epoch") -> Axes:
-    """Training (and validation) MSE per epoch on a log scale."""
+def plot_losses(
+    history: History,
+    ax: Axes | None = None,
+    title: str = "Loss per epoch",
+    ylabel: str = "MSE (log scale)",
+) -> Axes:
+    """Training (and validation) loss per epoch on a log scale."""
     ax = _axes(ax)
     epochs = np.arange(1, history.epochs + 1)
     ax.semilogy(epochs, history.train_loss, "o-", ms=3, label="train")
@@ -56,7 +62,7 @@ def plot_losses(history: History, ax: Axes | None = None, title: str = "Loss per
         ax.axvline(
             history.best_epoch, color="gray", ls=":", label=f"best (epoch {history.best_epoch})"
         )
-    ax.set(title=title, xlabel="epoch", ylabel="MSE (log scale)")
+    ax.set(title=title, xlabel="epoch", ylabel=ylabel)
     ax.legend()
     return ax
 
@@ -70,11 +76,10 @@ def plot_grad_norms(
     """Total gradient norm of every step before clipping, and after it if `max_norm` is given."""
     ax = _axes(ax)
     norms = np.asarray(history.step_grad_norm)
-    ax.semilogy(norms, lw=1, label="before clipping")
+    ax.semilogy(norms, lw=3, alpha=0.35, label="before clipping")
     if max_norm is not None:
-        ax.semilogy(
-            np.minimum(norms, max_norm), lw=1, label=f"after clipping (max_norm={max_norm:g})"
-        )
+        clipped = np.minimum(norms, max_norm)
+        ax.semilogy(clipped, lw=1, color="C1", label=f"after clipping (max_norm={max_norm:g})")
         ax.axhline(max_norm, color="red", ls="--", lw=1)
     ax.set(title=title, xlabel="training step", ylabel="total gradient norm (log)")
     ax.legend()
@@ -96,4 +101,234 @@ def plot_predictions(
     ax.plot(np.asarray(y_pred).reshape(-1), "--", lw=1.5, label="predicted")
     ax.set(title=title, xlabel="test window", ylabel="value")
     ax.legend()
+    return ax
+
+
+_GATE_LABELS = {
+    "i": "input gate i",
+    "f": "forget gate f",
+    "g": "cell candidate g",
+    "o": "output gate o",
+    "c": "cell state c",
+    "h": "hidden state h",
+}
+
+
+def plot_gates(
+    trace: GateTrace,
+    window: int = 0,
+    layer: int = -1,
+    x: np.ndarray | torch.Tensor | None = None,
+    names: str = "ifgoc",
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Heatmaps of an LSTM's gates and cell state over one window: units down, steps across.
+
+    One panel per letter in `names` (from "ifgoch"), on fixed colour ranges: the sigmoid
+    gates i, f, o on [0, 1], g and h on [-1, 1], c symmetric around 0. With `x`, the input
+    window is drawn on top. Returns the array of Axes (pass `axes` with one per panel).
+    Shape: trace from `collect_gates`, (B, T, H) per layer; x (T,) or (T, F) or (B, T, F).
+    """
+    labels = _GATE_LABELS
+    unknown = [n for n in names if n not in labels]
+    if unknown or not names:
+        raise ValueError(f"names must be letters from 'ifgoch', got {names!r}.")
+    panels = len(names) + (x is not None)
+    if axes is None:
+        _, axes = plt.subplots(
+            panels, 1, figsize=(8, 1.0 + 1.6 * panels), sharex=True, layout="constrained"
+        )
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).reshape(-1)
+    if len(axes) != panels:
+        raise ValueError(f"axes must hold {panels} Axes (one per panel), got {len(axes)}.")
+    level = layer % trace.num_layers
+    row = 0
+    if x is not None:
+        xs = torch.as_tensor(x).detach().cpu()
+        xs = xs[window] if xs.dim() == 3 else xs  # (B, T, F) -> (T, F)
+        xs = xs.reshape(xs.size(0), -1)  # (T,) or (T, F) -> (T, F)
+        axes[0].plot(xs.numpy(), lw=1.5)
+        axes[0].set(title=f"input window {window}", ylabel="x", xlim=(-0.5, xs.size(0) - 0.5))
+        row = 1
+    for name in names:
+        values = getattr(trace, name)[layer][window].detach().cpu().T.numpy()  # (T, H) -> (H, T)
+        if name in "ifo":
+            vmin, vmax, cmap = 0.0, 1.0, "viridis"
+        elif name == "c":
+            vmax = max(float(np.abs(values).max()), 1e-12)
+            vmin, cmap = -vmax, "RdBu_r"
+        else:
+            vmin, vmax, cmap = -1.0, 1.0, "RdBu_r"
+        ax = axes[row]
+        image = ax.imshow(
+            values, aspect="auto", interpolation="nearest", cmap=cmap, vmin=vmin, vmax=vmax
+        )
+        ax.figure.colorbar(image, ax=ax, pad=0.01)
+        ax.set(title=f"{labels[name]} (layer {level})", ylabel="unit")
+        if row == 1 and x is not None:  # an invisible colour bar keeps the input panel aligned
+            axes[0].figure.colorbar(image, ax=axes[0], pad=0.01).ax.set_visible(False)
+        row += 1
+    axes[-1].set_xlabel("step in window")
+    return axes
+
+
+def plot_gate_lines(
+    trace: GateTrace,
+    name: str = "f",
+    window: int = 0,
+    layer: int = -1,
+    units: int | list[int] = 6,
+    ax: Axes | None = None,
+) -> Axes:
+    """One gate (or state) of a few units over one window, with the mean over all units.
+
+    `units` is a list of unit indices, or a number n: the n units whose values change most
+    over the window (largest standard deviation across steps).
+    Shape: trace from `collect_gates`, (B, T, H) per layer.
+    """
+    if name not in "ifgoch" or len(name) != 1:
+        raise ValueError(f"name must be one of 'i', 'f', 'g', 'o', 'c', 'h', got {name!r}.")
+    ax = _axes(ax)
+    values = getattr(trace, name)[layer][window].detach().cpu()  # (T, H)
+    if isinstance(units, int):
+        units = values.std(dim=0).argsort(descending=True)[:units].tolist()
+    for j in units:
+        ax.plot(values[:, j].numpy(), lw=1, alpha=0.8, label=f"unit {j}")
+    ax.plot(values.mean(dim=1).numpy(), "k", lw=2.5, label=f"mean of {values.size(1)} units")
+    level = layer % trace.num_layers
+    ax.set(title=f"{_GATE_LABELS[name]} (layer {level})", xlabel="step in window", ylabel=name)
+    ax.legend(fontsize="small", ncols=2)
+    return ax
+
+
+def plot_input_gradients(
+    norms: dict[str, np.ndarray | torch.Tensor],
+    ax: Axes | None = None,
+    title: str = "Gradient reaching each input step from the prediction",
+) -> Axes:
+    """Per-step input gradient norms of several models on a log scale, one line per model.
+
+    Shape: each value (T,), as returned by `input_gradient_norms`; step T-1 is the last input.
+    """
+    ax = _axes(ax)
+    for label, values in norms.items():
+        values = torch.as_tensor(values).detach().cpu().numpy().reshape(-1)  # (T,)
+        ax.semilogy(np.arange(len(values)), values, lw=1.5, label=label)
+    ax.set(
+        title=title,
+        xlabel="input step t (the prediction comes after the last step)",
+        ylabel="gradient norm (log scale)",
+    )
+    ax.legend()
+    return ax
+
+
+def _as_array(values: np.ndarray | torch.Tensor) -> np.ndarray:
+    """A NumPy view of an array or tensor (detached, on the CPU)."""
+    if isinstance(values, torch.Tensor):
+        return values.detach().cpu().numpy()
+    return np.asarray(values)
+
+
+def plot_forecast(
+    history: np.ndarray | torch.Tensor,
+    forecasts: dict[str, np.ndarray | torch.Tensor],
+    actual: np.ndarray | torch.Tensor | None = None,
+    history_x: np.ndarray | None = None,
+    future_x: np.ndarray | None = None,
+    ax: Axes | None = None,
+    title: str = "Forecast",
+    ylabel: str = "value",
+) -> Axes:
+    """The known history, what happened next (`actual`), and one line per forecast.
+
+    `history_x` and `future_x` place the points (e.g. datetime64 months); by default the
+    history is at steps 0..N-1 and the forecast at N..N+K-1. A dotted line marks the origin.
+    Shape: history (N,); each forecast (K,) or (1, K); actual (K,).
+    """
+    ax = _axes(ax)
+    hist = _as_array(history).reshape(-1)  # (N,)
+    n = len(hist)
+    hx = np.arange(n) if history_x is None else np.asarray(history_x)
+    k = max(_as_array(f).size for f in forecasts.values())
+    fx = np.arange(n, n + k) if future_x is None else np.asarray(future_x)
+    ax.plot(hx, hist, color="black", lw=1.5, label="history")
+    if actual is not None:
+        act = _as_array(actual).reshape(-1)  # (K,)
+        ax.plot(fx[: len(act)], act, color="black", lw=1.5, ls=":", label="actual")
+    for label, values in forecasts.items():
+        values = _as_array(values).reshape(-1)  # (1, K) -> (K,)
+        ax.plot(fx[: len(values)], values, lw=1.5, label=label)
+    ax.axvline(hx[-1], color="gray", ls="--", lw=1)
+    ax.set(title=title, xlabel="step" if history_x is None else "", ylabel=ylabel)
+    ax.legend(fontsize="small", ncols=2)
+    return ax
+
+
+def plot_error_by_horizon(
+    errors: dict[str, np.ndarray | torch.Tensor],
+    metric: str = "RMSE",
+    ax: Axes | None = None,
+    title: str = "Error by forecast horizon",
+) -> Axes:
+    """One line per forecaster: the error k steps ahead, k = 1..K (from `error_by_horizon`).
+
+    Shape: each value (K,).
+    """
+    ax = _axes(ax)
+    for label, values in errors.items():
+        values = _as_array(values).reshape(-1)  # (K,)
+        ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3, lw=1.5, label=label)
+    ax.set(title=title, xlabel="steps ahead", ylabel=metric)
+    ax.legend(fontsize="small", ncols=2)
+    return ax
+
+
+def plot_class_examples(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    class_names: list[str] | None = None,
+    ax: Axes | None = None,
+    title: str = "One window of each class",
+) -> Axes:
+    """The first window of every class, one line each, labelled with its class.
+
+    Shape: X (M, T) or (M, T, 1); y (M,) integer labels.
+    """
+    ax = _axes(ax)
+    windows = _as_array(X).reshape(len(X), -1)  # (M, T, 1) -> (M, T)
+    labels = _as_array(y).reshape(-1)  # (M,)
+    for k in np.unique(labels):
+        name = class_names[k] if class_names is not None else f"class {k}"
+        ax.plot(windows[np.flatnonzero(labels == k)[0]], lw=1.2, label=name)
+    ax.set(title=title, xlabel="step in window", ylabel="value")
+    ax.legend(fontsize="small", ncols=2)
+    return ax
+
+
+def plot_histories(
+    histories: dict[str, History],
+    ax: Axes | None = None,
+    title: str = "Training (solid) and validation (dashed) loss",
+    ylabel: str = "loss",
+    log: bool = False,
+) -> Axes:
+    """Several runs on one Axes: training loss solid, validation dashed, best epoch as a dot.
+
+    The dot marks each run's lowest validation loss: where it starts to overfit, if the
+    validation curve rises afterwards while the training curve keeps falling.
+    """
+    ax = _axes(ax)
+    for i, (label, history) in enumerate(histories.items()):
+        color = f"C{i % 10}"
+        epochs = np.arange(1, history.epochs + 1)
+        ax.plot(epochs, history.train_loss, color=color, lw=1.5, label=f"{label}")
+        if history.val_loss:
+            ax.plot(epochs, history.val_loss, color=color, lw=1.5, ls="--")
+            best = int(np.argmin(history.val_loss))
+            ax.plot(best + 1, history.val_loss[best], "o", color=color, ms=6)
+    if log:
+        ax.set_yscale("log")
+    ax.set(title=title, xlabel="epoch", ylabel=ylabel)
+    ax.legend(fontsize="small", ncols=2)
     return ax

@@ -178,13 +178,15 @@ def fit(
         if bar:
             bar.update(epoch, history)
 
+        # The callback sees every epoch, also the last one (a save-best callback relies on it).
+        callback_stop = callback is not None and bool(callback(history))
         if cfg.target_loss is not None and monitored <= cfg.target_loss:
             history.stop_reason = f"reached target loss {cfg.target_loss:g} at epoch {epoch}"
         elif cfg.patience is not None and epoch - history.best_epoch >= cfg.patience:
             history.stop_reason = (
                 f"no improvement for {cfg.patience} epochs (best: epoch {history.best_epoch})"
             )
-        elif callback is not None and callback(history):
+        elif callback_stop:
             history.stop_reason = f"stopped by callback at epoch {epoch}"
         elif epoch == cfg.max_epochs:
             history.stop_reason = f"max_epochs={cfg.max_epochs} reached"

@@ -180,3 +180,18 @@ def test_progress_bar_tracks_epochs(small_task, capsys):
     )
     assert history.epochs == 2
     assert "IntProgress" in capsys.readouterr().out  # outside a kernel display() prints the repr
+
+
+def test_callback_sees_the_epoch_that_reaches_the_target(small_task):
+    seen = []
+    cfg = lh.TrainConfig(lr=1e-2, max_epochs=50, target_loss=2e-3)
+    history = lh.fit(
+        small_model(),
+        small_task.train_loader,
+        cfg,
+        val_loader=small_task.val_loader,
+        callback=lambda h: seen.append(h.epochs),
+        progress=False,
+    )
+    assert history.stop_reason.startswith("reached target loss")
+    assert seen == list(range(1, history.epochs + 1))

@@ -1,0 +1,159 @@
+"""Sequence classification: a labelled wave task, loaders with integer labels, accuracy.
+
+The task for bidirectional LSTMs: each window is a noisy sine (as in `sine_series`, but with a
+class-dependent period and a random phase) and the label says which period it has.
+With `decay`, the wave rings down (amplitude exp(-t / decay)), so the evidence sits at the
+START of the window and the end is mostly noise: a readout that only looks at the last step
+of the backward direction has read almost nothing useful.
+
+Shape legend: M windows, T steps per window, F features, B batch, C classes.
+Labels are int64 class indices of shape (M,), as `nn.CrossEntropyLoss` expects (not one-hot,
+not float, not (M, 1): `lh.make_loader` is for regression targets and rejects them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from lstm_helpers import _checks
+from lstm_helpers.evaluation import predict
+
+Pair = tuple[torch.Tensor, torch.Tensor]
+
+
+def wave_classes(
+    num_windows: int = 600,
+    seq_length: int = 60,
+    periods: tuple[float, ...] = (6.0, 8.0, 10.0),
+    noise_std: float = 0.5,
+    decay: float | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Noisy sine windows labelled by their period: class k has period `periods[k]` steps.
+
+    Each window starts at a random phase; classes are drawn uniformly. `decay` (in steps) makes
+    the amplitude fall as exp(-t / decay) within the window; None keeps it constant. Gaussian
+    noise of `noise_std` is added at every step.
+    Shape: returns X (M, T, 1) float32 and y (M,) int64 with M = num_windows.
+    """
+    m = _checks.positive_int("num_windows", num_windows)
+    t_len = _checks.positive_int("seq_length", seq_length, "It is the number of steps per window.")
+    if len(periods) < 2 or any(not (p > 0) for p in periods):
+        raise ValueError(f"periods must hold at least two positive periods, got {periods!r}.")
+    if noise_std < 0:
+        raise ValueError(f"noise_std must be >= 0, got {noise_std}.")
+    if decay is not None:
+        _checks.positive_float("decay", decay, "It is the ring-down time in steps; None for none.")
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(len(periods), size=m)  # (M,)
+    phases = rng.uniform(0.0, 2 * np.pi, size=(m, 1))  # (M, 1)
+    period = np.asarray(periods, dtype=np.float64)[labels][:, None]  # (M, 1)
+    X = np.sin(2 * np.pi * np.arange(t_len) / period + phases)  # (M, T)
+    if decay is not None:
+        X *= np.exp(-np.arange(t_len) / decay)  # (T,) envelope, broadcast over windows
+    X += rng.normal(0.0, noise_std, size=X.shape) if noise_std > 0 else 0.0
+    return X[:, :, None].astype(np.float32), labels.astype(np.int64)
+
+
+def class_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> Pair:
+    """Windows as float32 and labels as int64, checking their shapes agree.
+
+    Shape: X (M, T, F), y (M,) integer class indices -> the same shapes as tensors.
+    """
+    X_t = torch.as_tensor(X, dtype=torch.float32)
+    y_t = torch.as_tensor(y)
+    if X_t.dim() != 3:
+        hint = " Add the feature dimension with X.unsqueeze(-1)." if X_t.dim() == 2 else ""
+        raise ValueError(
+            f"X must be 3-D (windows, seq_length, features), got shape {tuple(X_t.shape)}.{hint}"
+        )
+    if y_t.dim() != 1:
+        hint = " Use y.squeeze(-1)." if y_t.dim() == 2 and y_t.size(-1) == 1 else ""
+        hint = " One-hot labels? Use y.argmax(-1)." if y_t.dim() == 2 and not hint else hint
+        raise ValueError(
+            f"labels must be 1-D (windows,) class indices for CrossEntropyLoss, got shape "
+            f"{tuple(y_t.shape)}.{hint}"
+        )
+    if y_t.is_floating_point() or y_t.is_complex() or y_t.dtype == torch.bool:
+        raise ValueError(
+            f"labels must be integer class indices, got dtype {y_t.dtype}: CrossEntropyLoss reads "
+            "float targets as class probabilities. Use y.long() (or y.astype(np.int64))."
+        )
+    y_t = y_t.to(torch.int64)
+    if len(y_t) and y_t.min() < 0:
+        raise ValueError(f"labels must be class indices >= 0, got {int(y_t.min())}.")
+    if len(X_t) != len(y_t):
+        raise ValueError(
+            f"X and y must hold the same number of windows, got {len(X_t)} and {len(y_t)}."
+        )
+    return X_t, y_t
+
+
+def make_class_loader(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    drop_last: bool = False,
+) -> DataLoader:
+    """A DataLoader over windows and integer labels; shuffling draws from torch's global RNG.
+
+    Shape: X (M, T, F), y (M,) -> batches of X (B, T, F) float32 and y (B,) int64.
+    """
+    _checks.positive_int("batch_size", batch_size, "It is the number of windows per step.")
+    X_t, y_t = class_tensors(X, y)
+    return DataLoader(
+        TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
+    )
+
+
+@torch.no_grad()
+def accuracy(
+    model: nn.Module,
+    X: np.ndarray | torch.Tensor | DataLoader,
+    y: np.ndarray | torch.Tensor | None = None,
+) -> float:
+    """Fraction of windows whose highest-scoring class is the label (eval mode, no gradients).
+
+    Pass windows and labels, or one loader of (X, y) batches (not shuffled or shuffled: both count
+    every window once).
+    Shape: X (M, T, F) and y (M,), or a loader of (B, T, F), (B,) batches.
+    """
+    if isinstance(X, DataLoader):
+        if y is not None:
+            raise ValueError("pass either a loader or windows and labels, not both.")
+        correct, count = 0, 0
+        for xb, yb in X:
+            pred = predict(model, xb).argmax(dim=1)  # (B, C) -> (B,)
+            correct += int((pred == yb.cpu()).sum())
+            count += len(yb)
+        return correct / count
+    if y is None:
+        raise ValueError("labels y are needed to compute the accuracy of windows X.")
+    X_t, y_t = class_tensors(X, y)
+    pred = predict(model, X_t).argmax(dim=1)  # (M, C) -> (M,)
+    return float((pred == y_t).float().mean())
+
+
+@torch.no_grad()
+def confusion_matrix(
+    model: nn.Module, X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor
+) -> torch.Tensor:
+    """Counts of (true class, predicted class) pairs: row i, column j = class i predicted as j.
+
+    Shape: X (M, T, F), y (M,) -> (C, C) int64 with C the model's number of classes.
+    """
+    X_t, y_t = class_tensors(X, y)
+    logits = predict(model, X_t)  # (M, C)
+    num_classes = logits.size(1)
+    if len(y_t) and y_t.max() >= num_classes:
+        raise ValueError(
+            f"labels go up to {int(y_t.max())} but the model scores {num_classes} classes."
+        )
+    pairs = y_t * num_classes + logits.argmax(dim=1)  # (M,) index into the flattened matrix
+    return torch.bincount(pairs, minlength=num_classes * num_classes).reshape(
+        num_classes, num_classes
+    )

@@ -1,0 +1,198 @@
+"""Multi-step forecasts: feed each prediction back in, and measure error by horizon.
+
+Three ways to forecast K steps with a one-step model:
+
+- `rollout_stateful`: read the history once, then feed each prediction back in while
+  carrying the LSTM state (h, c) forward: every new step costs ONE recurrent step.
+- `rollout_window(..., window=None)`: append each prediction and re-read the WHOLE history
+  from a zero state at every step. The same numbers as the stateful rollout (the state
+  after reading a sequence does not depend on how it was chunked), at far more steps.
+- `rollout_window(..., window=T)`: re-read only the last T values (a sliding window), as
+  the model saw in training. NOT the same model input as the two above: the carried state
+  has seen the whole history, the window only its last T values, so the forecasts differ.
+
+A direct multi-output model (`LSTMPredictor(output_size=K)` trained on
+`make_windows(series, T, horizon=K)`) is the alternative: all K values in one pass, no
+feeding back. Baselines forecast K steps with their own `horizon` argument
+(`baseline_forecasts` runs them all). `forecast_windows` picks the windows whose K targets
+lie in a period (the test part), and `error_by_horizon` scores each step ahead separately.
+
+Shape legend: B sequences (windows), T0 history length, T window length, F features,
+K steps ahead (horizon).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from lstm_helpers import _checks
+from lstm_helpers.baselines import fit_ar, persistence, seasonal_naive
+from lstm_helpers.data import make_windows
+
+ArrayLike = np.ndarray | torch.Tensor
+METRICS = ("mse", "rmse", "mae")
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """A multi-step forecast and what it cost."""
+
+    predictions: torch.Tensor  # (B, K) float32 on the CPU
+    lstm_steps: int  # time steps run through the recurrent layers, per sequence
+    seconds: float  # wall-clock time of the rollout
+
+
+def _history(model: nn.Module, history: ArrayLike) -> torch.Tensor:
+    """Check the model can read its own outputs; return the history as (B, T0, 1) on its device."""
+    config = getattr(model, "config", None)
+    if config is None or config.input_size != 1 or config.output_size != 1:
+        raise ValueError(
+            "an autoregressive rollout feeds each prediction back as the next input, so the model "
+            "needs input_size=1 and output_size=1, got "
+            f"{None if config is None else (config.input_size, config.output_size)}. For K "
+            "outputs at once, use the direct model's predictions (lh.predict) instead."
+        )
+    x = torch.as_tensor(history, dtype=torch.float32)
+    if x.dim() == 1:
+        x = x[None, :, None]  # (T0,) -> (1, T0, 1)
+    elif x.dim() == 2:
+        x = x[:, :, None]  # (B, T0) -> (B, T0, 1)
+    if x.dim() != 3 or x.size(-1) != 1 or x.size(1) == 0:
+        raise ValueError(
+            f"history must be a series (T0,), windows (B, T0) or (B, T0, 1), got {tuple(x.shape)}."
+        )
+    _checks.finite("history", x)
+    return x.to(next(model.parameters()).device)
+
+
+@torch.no_grad()
+def rollout_stateful(model: nn.Module, history: ArrayLike, horizon: int) -> Rollout:
+    """Forecast `horizon` steps, carrying (h, c) forward: one recurrent step per new value.
+
+    The history is read once (T0 steps); then each prediction is fed in as a length-1
+    sequence together with the state left by the previous step. In eval mode (no dropout).
+    Shape: history (T0,), (B, T0) or (B, T0, 1) -> predictions (B, K); T0 + K - 1 steps.
+    """
+    _checks.positive_int("horizon", horizon)
+    x = _history(model, history)
+    was_training = model.training
+    model.eval()
+    try:
+        start = time.perf_counter()
+        pred, hidden = model(x)  # read the history: (B, T0, 1) -> (B, 1), state (L, B, H)
+        outputs, steps = [pred], x.size(1)
+        for _ in range(horizon - 1):
+            pred, hidden = model(pred[:, None, :], hidden)  # (B, 1) -> (B, 1, 1) -> (B, 1)
+            outputs.append(pred)
+            steps += 1
+        predictions = torch.cat(outputs, dim=1).cpu()  # K x (B, 1) -> (B, K)
+        return Rollout(predictions, steps, time.perf_counter() - start)
+    finally:
+        model.train(was_training)
+
+
+@torch.no_grad()
+def rollout_window(
+    model: nn.Module, history: ArrayLike, horizon: int, window: int | None = None
+) -> Rollout:
+    """Forecast `horizon` steps, re-reading the inputs from a zero state at every step.
+
+    `window=None` re-reads the whole history plus the predictions so far (growing input,
+    equal to `rollout_stateful`); `window=T` re-reads only the last T values (sliding).
+    Shape: history (T0,), (B, T0) or (B, T0, 1) -> predictions (B, K).
+    """
+    _checks.positive_int("horizon", horizon)
+    if window is not None:
+        _checks.positive_int("window", window, "It is the number of values re-read per step.")
+    x = _history(model, history)
+    was_training = model.training
+    model.eval()
+    try:
+        start = time.perf_counter()
+        seq = x if window is None else x[:, -window:]  # (B, T0, 1) -> (B, T, 1)
+        outputs, steps = [], 0
+        for _ in range(horizon):
+            pred, _ = model(seq)  # (B, T, 1) -> (B, 1), from a zero state
+            steps += seq.size(1)
+            outputs.append(pred)
+            seq = torch.cat([seq, pred[:, None, :]], dim=1)  # append: (B, T, 1) -> (B, T+1, 1)
+            if window is not None:
+                seq = seq[:, -window:]  # drop the oldest value: back to (B, T, 1)
+        predictions = torch.cat(outputs, dim=1).cpu()  # K x (B, 1) -> (B, K)
+        return Rollout(predictions, steps, time.perf_counter() - start)
+    finally:
+        model.train(was_training)
+
+
+def forecast_windows(
+    series: ArrayLike,
+    seq_length: int,
+    horizon: int,
+    start: int = 0,
+    stop: int | None = None,
+    dtype=np.float64,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows whose `horizon` target values all lie in series[start:stop], with those targets.
+
+    The inputs may reach back before `start` (they are known history at the forecast
+    origin); only the predicted values must fall inside the period, so a test period
+    [start, stop) is scored on test values alone. One window per forecast origin.
+    Use `dtype=np.float32` to feed the windows to a model directly.
+    Shape: series (N,) or (N, F) -> X (M, T, F), y (M, K).
+    """
+    X, y = make_windows(series, seq_length, horizon, dtype=dtype)
+    stop = len(np.asarray(series)) if stop is None else stop
+    first = np.arange(len(X)) + seq_length  # index of each window's first target
+    keep = (first >= start) & (first + horizon <= stop)
+    if not keep.any():
+        raise ValueError(
+            f"no window of {seq_length} inputs has all {horizon} targets in [{start}, {stop}): "
+            "use a longer period or a shorter horizon."
+        )
+    return X[keep], y[keep]
+
+
+def baseline_forecasts(
+    X: ArrayLike,
+    horizon: int,
+    train: tuple[ArrayLike, ArrayLike],
+    ar_orders: tuple[int, ...] = (2,),
+    season: int | None = None,
+) -> dict[str, np.ndarray]:
+    """K-step forecasts of the baselines for windows X: persistence, seasonal naive, AR(k).
+
+    AR models are fitted on the `train` windows and targets only, then iterated K steps.
+    The seasonal naive is included when `season` is given.
+    Shape: X (M, T, F), train (M_train, T, F) and (M_train, K') -> {name: (M, K)}.
+    """
+    out = {"persistence": persistence(X, horizon)}
+    if season is not None:
+        out[f"seasonal naive ({season})"] = seasonal_naive(X, season, horizon)
+    for order in ar_orders:
+        out[f"AR({order})"] = fit_ar(*train, order).predict(X, horizon)
+    return out
+
+
+def error_by_horizon(y_pred: ArrayLike, y_true: ArrayLike, metric: str = "rmse") -> np.ndarray:
+    """Error at each step ahead, averaged over windows: entry k is the error k+1 steps ahead.
+
+    Shape: y_pred and y_true (M, K), equal -> (K,) float64.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}.")
+    p = y_pred.detach().cpu().numpy() if isinstance(y_pred, torch.Tensor) else np.asarray(y_pred)
+    t = y_true.detach().cpu().numpy() if isinstance(y_true, torch.Tensor) else np.asarray(y_true)
+    if p.shape != t.shape or p.ndim != 2:
+        raise ValueError(
+            f"predictions and targets must both be (windows, horizon), got {p.shape} and {t.shape}."
+        )
+    err = p.astype(np.float64) - t.astype(np.float64)  # (M, K)
+    if metric == "mae":
+        return np.abs(err).mean(axis=0)
+    mse = (err**2).mean(axis=0)  # (M, K) -> (K,)
+    return mse if metric == "mse" else np.sqrt(mse)

@@ -1,0 +1,89 @@
+"""Looking inside trained models: how much each input step matters, and what the gates do.
+
+`input_gradient_norms` measures the gradient that reaches each input step from the final
+prediction (the quantity that vanishes in a vanilla RNN); `collect_gates` records every
+step's gate activations and cell state of any `LSTMPredictor` by running a `ScratchLSTM`
+copy of its weights. Plot them with `plot_input_gradients` and `plot_gates`.
+Shape legend: B batch, T time steps, F features, H hidden, L layers.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from lstm_helpers.models import check_input
+from lstm_helpers.scratch import GateTrace, ScratchLSTM
+
+
+def input_gradient_norms(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """How strongly the final prediction depends on each input step: a (T,) tensor.
+
+    For each window b and step t this takes the gradient of window b's prediction, summed
+    over its outputs, with respect to that window's input x[b, t] (a vector of F features),
+    and its L2 norm over the features; the result is the mean of these norms over the B
+    windows. For one output and one feature it is the mean over windows of |d y_b / d x_b,t|.
+    The model runs in eval mode (dropout off) and is left in the mode it was in; its
+    parameters' `.grad` are not touched. `x` is moved to the model's device; the result
+    is on the CPU.
+    Shape: x (B, T, F) -> (T,).
+    """
+    check_input(x, _input_size(model, x))
+    x = x.detach().to(_device(model)).requires_grad_(True)  # (B, T, F), a new leaf
+    was_training = model.training
+    model.eval()
+    try:
+        # cuDNN's RNN backward refuses eval mode; PyTorch's own kernels give the same gradient.
+        with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
+            pred, _ = model(x)  # (B, T, F) -> (B, O)
+            # Each window's prediction depends on its own input only, so one backward pass
+            # of the sum gives every window's gradient at once.
+            (grad,) = torch.autograd.grad(pred.sum(), x)  # (B, T, F)
+    finally:
+        model.train(was_training)
+    return grad.norm(dim=-1).mean(dim=0).cpu()  # (B, T, F) -> (B, T) -> (T,)
+
+
+def _device(model: nn.Module) -> torch.device:
+    """The device of the model's first parameter (the CPU for a model without parameters)."""
+    return next((p.device for p in model.parameters()), torch.device("cpu"))
+
+
+def _input_size(model: nn.Module, x: torch.Tensor) -> int:
+    """The model's input_size from its config, or x's last dimension if it has no config."""
+    config = getattr(model, "config", None)
+    size = getattr(config, "input_size", None)
+    if size is not None:
+        return size
+    return x.size(-1) if isinstance(x, torch.Tensor) and x.dim() > 0 else 1
+
+
+@torch.no_grad()
+def collect_gates(predictor: nn.Module, x: torch.Tensor) -> GateTrace:
+    """Every step's gates and cell state of a predictor's LSTM, in eval mode (no dropout).
+
+    Works for any `LSTMPredictor` (its `nn.LSTM` is copied into a `ScratchLSTM`, which
+    exposes the gates) and any `ScratchLSTMPredictor`; the predictor is not changed.
+    `x` is moved to the model's device; the recorded tensors are on the CPU.
+    Shape: x (B, T, F) -> a GateTrace of (B, T, H) tensors, one per layer for each of
+    i, f, g, o, c, h.
+    """
+    lstm = getattr(predictor, "lstm", None)
+    if isinstance(lstm, nn.LSTM):
+        scratch = ScratchLSTM.from_torch(lstm)
+    elif isinstance(lstm, ScratchLSTM):
+        scratch = lstm
+    else:
+        raise ValueError(
+            f"collect_gates needs a predictor with an `lstm` attribute (nn.LSTM or ScratchLSTM), "
+            f"such as LSTMPredictor; got {type(predictor).__name__}."
+        )
+    was_training = scratch.training
+    scratch.eval()
+    try:
+        if isinstance(x, torch.Tensor):
+            x = x.to(_device(scratch))
+        _, _, trace = scratch(x, return_gates=True)  # checks x
+    finally:
+        scratch.train(was_training)
+    return GateTrace(*(tuple(t.cpu() for t in getattr(trace, name)) for name in "ifgoch"))

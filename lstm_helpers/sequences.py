@@ -1,0 +1,220 @@
+"""Sequences beyond fixed windows: per-step targets, variable lengths, and stateful training.
+
+- Per-step targets: `per_step_windows` pairs every input step with the value that follows it,
+  for models that predict after each step (`PerStepLSTM`); `rollout_per_step` forecasts with
+  such a model by feeding each prediction back in.
+- Variable lengths: `pad_sequences` pads a list of sequences into one batch and returns their
+  lengths; `BiLSTMClassifier(..., lengths=...)` packs them, and `last_valid_step` reads a padded
+  output at each sequence's own last real step.
+- Stateful training (truncated backpropagation through time): `stream_chunks` lays one long
+  series out as B parallel streams cut into consecutive chunks, and `train_stateful` carries
+  (h, c) from each chunk into the next, detaching it so each backward pass stays in its chunk.
+
+Shape legend: N points in a series, M windows, T steps, F features, B batch (streams),
+H hidden size, K forecast steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from lstm_helpers import _checks
+
+Pair = tuple[torch.Tensor, torch.Tensor]
+Hidden = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
+
+
+def _as_2d(series: np.ndarray | torch.Tensor, name: str = "series") -> torch.Tensor:
+    """A series as a float32 (N, F) tensor. Shape: (N,) or (N, F) -> (N, F)."""
+    s = torch.as_tensor(series, dtype=torch.float32)
+    if s.dim() == 1:
+        s = s[:, None]  # (N,) -> (N, 1)
+    if s.dim() != 2:
+        raise ValueError(f"{name} must be 1-D (N,) or 2-D (N, features), got {tuple(s.shape)}.")
+    _checks.finite(name, s)
+    return s
+
+
+def per_step_windows(series: np.ndarray | torch.Tensor, seq_length: int) -> Pair:
+    """Windows with a next-value target at EVERY step: y[:, t] = x[:, t + 1] shifted by one.
+
+    Window i is series[i : i+T]; its targets are series[i+1 : i+T+1].
+    Shape: series (N,) or (N, F) -> X (M, T, F), y (M, T, F) float32, M = N - T.
+    """
+    s = _as_2d(series)
+    t_len = _checks.positive_int("seq_length", seq_length, "It is the number of steps per window.")
+    if t_len + 1 > len(s):
+        raise ValueError(
+            f"seq_length + 1 must be at most the series length ({len(s)}), got seq_length={t_len}."
+        )
+    w = s.unfold(0, t_len + 1, 1).transpose(1, 2)  # (N - T, T + 1, F)
+    return w[:, :-1].contiguous(), w[:, 1:].contiguous()
+
+
+@torch.no_grad()
+def rollout_per_step(
+    model: nn.Module, history: np.ndarray | torch.Tensor, steps: int, window: int | None = None
+) -> torch.Tensor:
+    """Forecast `steps` values with a per-step model, feeding each prediction back as input.
+
+    At every step the model reads the known history plus its own predictions so far (only the
+    last `window` values if given) and the prediction after the LAST step is the next value.
+    Nothing after the forecast origin is ever shown to the model: this is forecasting.
+    Shape: history (T0,) or (B, T0) or (B, T0, 1) -> forecasts (B, K) float32 on the CPU.
+    """
+    _checks.positive_int("steps", steps)
+    x = torch.as_tensor(history, dtype=torch.float32)
+    if x.dim() == 1:
+        x = x[None, :, None]  # (T0,) -> (1, T0, 1)
+    elif x.dim() == 2:
+        x = x[:, :, None]  # (B, T0) -> (B, T0, 1)
+    if x.dim() != 3 or x.size(-1) != 1:
+        raise ValueError(
+            f"history must be (T0,), (B, T0) or (B, T0, 1) for a one-feature model, got "
+            f"{tuple(x.shape)}."
+        )
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    x = x.to(device)
+    forecasts = []
+    try:
+        for _ in range(steps):
+            inputs = x if window is None else x[:, -window:]
+            pred, _ = model(inputs)  # (B, T, 1): one prediction per step
+            if pred.dim() != 3:
+                raise ValueError(
+                    f"rollout_per_step needs a per-step model returning (B, T, 1), got "
+                    f"{tuple(pred.shape)}. For window-to-value models use lh.rollout_window."
+                )
+            next_value = pred[:, -1:, :]  # (B, 1, 1): the prediction after the last step
+            forecasts.append(next_value[:, 0, 0].cpu())
+            x = torch.cat([x, next_value], dim=1)  # feed it back as the next input
+    finally:
+        model.train(was_training)
+    return torch.stack(forecasts, dim=1)  # K x (B,) -> (B, K)
+
+
+def pad_sequences(sequences: Sequence[np.ndarray | torch.Tensor], value: float = 0.0) -> Pair:
+    """Pad sequences of different lengths into one batch, and return their lengths.
+
+    Shape: B sequences of (T_i,) or (T_i, F) -> padded (B, T_max, F) float32, lengths (B,) int64.
+    """
+    if len(sequences) == 0:
+        raise ValueError("sequences must hold at least one sequence.")
+    tensors = [_as_2d(s, f"sequences[{i}]") for i, s in enumerate(sequences)]
+    widths = {t.size(1) for t in tensors}
+    if len(widths) != 1:
+        raise ValueError(f"every sequence must have the same number of features, got {widths}.")
+    lengths = torch.tensor([len(t) for t in tensors], dtype=torch.int64)
+    if lengths.min() == 0:
+        raise ValueError(
+            f"sequence {int(lengths.argmin())} is empty; an LSTM cannot read a sequence of length 0."
+        )
+    padded = nn.utils.rnn.pad_sequence(tensors, batch_first=True, padding_value=value)
+    return padded, lengths
+
+
+def last_valid_step(out: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Each sequence's output at its own last real step, not at the padded end.
+
+    For a unidirectional LSTM this equals the top layer's h_n of the packed run.
+    Shape: out (B, T, H), lengths (B,) -> (B, H).
+    """
+    lengths = torch.as_tensor(lengths, device=out.device)
+    if lengths.shape != (out.size(0),) or lengths.min() < 1 or lengths.max() > out.size(1):
+        raise ValueError(
+            f"lengths must hold one length in 1..{out.size(1)} per sequence ({out.size(0)}), "
+            f"got {lengths.tolist()}."
+        )
+    rows = torch.arange(out.size(0), device=out.device)
+    return out[rows, lengths - 1]  # (B, H)
+
+
+def stream_chunks(
+    series: np.ndarray | torch.Tensor, batch_size: int, chunk_length: int
+) -> list[Pair]:
+    """One long series as `batch_size` parallel streams, cut into consecutive chunks.
+
+    The series (minus a remainder) is split into B equal contiguous parts, one per batch row;
+    chunk k holds steps k*T .. k*T+T-1 of every part, with next-value targets. So row b of
+    chunk k+1 continues row b of chunk k: the state (h, c) after chunk k is the right start for
+    chunk k+1. Every chunk has the same B (no smaller last batch); the last may be shorter in T.
+    Shape: series (N,) or (N, F) -> chunks of x (B, T, F) and y (B, T, F) float32.
+    """
+    s = _as_2d(series)
+    b = _checks.positive_int("batch_size", batch_size, "It is the number of parallel streams.")
+    t_len = _checks.positive_int("chunk_length", chunk_length)
+    per_stream = (len(s) - 1) // b  # input steps per stream (each needs a next value)
+    if per_stream < 1:
+        raise ValueError(
+            f"a series of {len(s)} points is too short for {b} streams: use fewer streams."
+        )
+    inputs = s[: b * per_stream].reshape(b, per_stream, -1)  # (B, N // B, F)
+    targets = s[1 : b * per_stream + 1].reshape(b, per_stream, -1)
+    return [
+        (inputs[:, i : i + t_len], targets[:, i : i + t_len]) for i in range(0, per_stream, t_len)
+    ]
+
+
+def detach_hidden(hidden: Hidden | None) -> Hidden | None:
+    """The same state values, cut from the graph that produced them (truncated BPTT).
+
+    The next chunk then starts from these values, but its backward pass stops here instead of
+    running into the previous chunk's graph (which the previous backward already freed).
+    """
+    if hidden is None:
+        return None
+    if isinstance(hidden, tuple):
+        return tuple(h.detach() for h in hidden)
+    return hidden.detach()
+
+
+def train_stateful(
+    model: nn.Module,
+    chunks: Sequence[Pair],
+    optimizer: torch.optim.Optimizer,
+    epochs: int = 1,
+    *,
+    detach: bool = True,
+    loss_fn: nn.Module | None = None,
+    clip_norm: float | None = 1.0,
+) -> list[float]:
+    """Train a per-step model over consecutive chunks, carrying (h, c) from chunk to chunk.
+
+    Each epoch starts from a zero state and walks the chunks in order; the state after each
+    chunk is detached (`detach=True`) and passed into the next. With `detach=False` the second
+    chunk's backward pass reaches into the first chunk's freed graph and PyTorch raises
+    "Trying to backward through the graph a second time": kept only to show that error.
+    Returns the mean loss per epoch.
+    Shape: chunks of x (B, T, F) and y (B, T, O) with the model's output (B, T, O).
+    """
+    _checks.positive_int("epochs", epochs)
+    if len(chunks) == 0:
+        raise ValueError("chunks must hold at least one (x, y) chunk; see stream_chunks.")
+    loss_fn = loss_fn if loss_fn is not None else nn.MSELoss()
+    device = next(model.parameters()).device
+    losses = []
+    model.train()
+    for _ in range(epochs):
+        hidden = None  # each epoch reads the streams from their start
+        total, count = 0.0, 0
+        for x, y in chunks:
+            x, y = x.to(device), y.to(device)
+            if detach:
+                hidden = detach_hidden(hidden)
+            optimizer.zero_grad(set_to_none=True)
+            pred, hidden = model(x, hidden)  # (B, T, F) -> (B, T, O), state for the next chunk
+            loss = loss_fn(pred, y)
+            loss.backward()
+            if clip_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
+            optimizer.step()
+            total += loss.item() * x.size(1)  # weight by steps: the last chunk may be shorter
+            count += x.size(1)
+        losses.append(total / count)
+    return losses

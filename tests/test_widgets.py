@@ -1,0 +1,311 @@
+"""The explorers driven headless, as a browser would: set `.value`, click, read the widgets.
+
+Without a kernel ipywidgets uses a dummy comm, so setting a control's value runs its
+observers at once and `button.click()` runs the click handlers. Runs are kept tiny.
+"""
+
+import math
+import threading
+import time
+
+import pytest
+
+import lstm_helpers.config
+import lstm_helpers.widgets as lw
+from lstm_helpers import History, Metrics
+from lstm_helpers.widgets import DEFAULTS, Explorer, OptionalLogSlider, clipping_explorer
+
+PNG = b"\x89PNG\r\n\x1a\n"
+SMALL = {"hidden_size": 8, "max_epochs": 2}
+
+
+@pytest.fixture
+def explorer():
+    ex = Explorer(background=False, auto_train=False, **SMALL)
+    yield ex
+    ex.close()
+
+
+def png(ex: Explorer, name: str) -> bytes:
+    return bytes(ex.images[name].value)
+
+
+def test_defaults_are_the_controls_values_and_valid():
+    ex = Explorer(background=False)
+    assert ex.settings == DEFAULTS
+    data, model, train = ex.configs()
+    assert (model.cell, model.hidden_size, model.num_layers) == ("lstm", 32, 1)
+    assert (data.seq_length, data.batch_size, data.val_frac > 0) == (20, 64, True)
+    assert (train.lr, train.max_epochs) == (DEFAULTS["lr"], DEFAULTS["max_epochs"])
+    assert png(ex, "losses") == b""  # nothing drawn before the first run
+    ex.close()
+
+
+def test_train_button_trains_with_the_slider_values(explorer):
+    c = explorer.controls
+    c["cell"].value = "rnn"
+    c["hidden_size"].value = 6
+    c["seq_length"].value = 12
+    c["batch_size"].value = 32
+    c["lr"].value = 0.01
+    c["max_epochs"].value = 3
+    c["noise_std"].value = 0.05
+    explorer.train_button.click()
+
+    assert len(explorer.runs) == 1
+    run = explorer.runs[0]
+    assert type(run.model).__name__ == "RNNPredictor"
+    assert run.model.rnn.hidden_size == 6
+    assert run.history.epochs == 3
+    assert run.data_config.seq_length == 12
+    assert run.data_config.batch_size == 32
+    assert run.data_config.noise_std == 0.05
+    assert run.train_config.lr == 0.01
+    assert run.settings == explorer.settings
+    first = {name: png(explorer, name) for name in explorer.plots}
+    assert all(b.startswith(PNG) for b in first.values())
+    metrics_text = explorer.metrics.value
+    assert "Run 1" in metrics_text and f"{run.metrics.mse:.3g}" in metrics_text
+    assert "vanilla RNN, H=6" in metrics_text
+    assert "done" in explorer.status.value
+    assert explorer.progress.value == 3 and explorer.progress.bar_style == "success"
+
+    c["hidden_size"].value = 16
+    explorer.train_button.click()
+    assert len(explorer.runs) == 2 and explorer.runs[1].model.rnn.hidden_size == 16
+    assert explorer.metrics.value != metrics_text
+    for name in explorer.plots:
+        assert png(explorer, name) != first[name], f"the {name} plot was not redrawn"
+    assert explorer.table.value.count("<tr>") == 3  # header and two runs
+
+
+def test_releasing_a_slider_trains_when_auto_train_is_on():
+    ex = Explorer(background=False, auto_train=True, **SMALL)
+    ex.controls["hidden_size"].value = 4
+    assert [r.model_config.hidden_size for r in ex.runs] == [4]
+    ex.controls["hidden_size"].value = 4  # the same value again: no event, no run
+    assert len(ex.runs) == 1
+    ex.auto_train.value = False
+    ex.controls["hidden_size"].value = 5
+    assert len(ex.runs) == 1
+    ex.close()
+
+
+def test_dropout_is_disabled_at_one_layer(explorer):
+    dropout = explorer.controls["dropout"]
+    assert explorer.controls["num_layers"].value == 1 and dropout.disabled
+    explorer.controls["num_layers"].value = 2
+    assert not dropout.disabled
+    dropout.value = 0.3
+    explorer.train_button.click()
+    assert explorer.runs[-1].model.lstm.dropout == pytest.approx(0.3)
+
+    explorer.controls["num_layers"].value = 1
+    assert dropout.disabled
+    explorer.train_button.click()
+    run = explorer.runs[-1]
+    assert run.model.lstm.num_layers == 1
+    assert run.model.lstm.dropout == 0 and run.model_config.dropout == 0.0
+
+
+def test_an_error_inside_training_is_shown_in_the_status_line(explorer, monkeypatch):
+    def broken_fit(*args, **kwargs):
+        raise RuntimeError("simulated failure inside fit")
+
+    monkeypatch.setattr(lw, "fit", broken_fit)
+    explorer.train_button.click()  # must not raise: the error goes to the status widget
+    assert "RuntimeError" in explorer.status.value
+    assert "simulated failure inside fit" in explorer.status.value
+    assert "broken_fit" in explorer.status.value  # the traceback, one click away
+    assert explorer.progress.bar_style == "danger"
+    assert explorer.runs == []
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        explorer.run()  # the programmatic face raises, and shows it too
+
+
+def test_an_error_in_a_control_callback_is_shown(explorer, monkeypatch):
+    explorer.auto_train.value = True
+    monkeypatch.setattr(explorer, "request", lambda: 1 / 0)
+    explorer.controls["seed"].value = 3
+    assert "ZeroDivisionError" in explorer.status.value
+
+
+def test_a_diverging_run_says_so_and_suggests_a_fix():
+    ex = clipping_explorer(hidden_size=16)  # vanilla RNN, SGD lr 0.3, clipping off
+    ex.background = False
+    result = ex.run()
+    assert result.diverged and result.failed and result.history.stop_reason == "diverged"
+    assert "diverged" in ex.status.value
+    assert "Lower the learning rate" in ex.status.value and "clipping on" in ex.status.value
+    assert "DIVERGED" in str(result)
+    assert "diverged" in ex.table.value
+    assert ex.progress.bar_style == "danger"
+
+    clipped = ex.run(clip_norm=0.1)
+    assert not clipped.failed and clipped.metrics.mse < 1e-3
+    assert "% of steps clipped" in ex.metrics.value
+    ex.close()
+
+
+def test_a_run_that_learns_nothing_is_flagged():
+    cfg = lw.TrainConfig(lr=0.5, clip_norm=None)
+    history = History(train_loss=[0.5, 0.6], stop_reason="max_epochs=2 reached")
+    problem = lw._diagnose(history, Metrics(0.6, 0.77, 0.7), baseline=0.5, cfg=cfg)
+    assert "did not learn" in problem and "try 0.05" in problem
+    assert lw._diagnose(history, Metrics(1e-4, 1e-2, 1e-2), baseline=0.5, cfg=cfg) == ""
+
+
+def test_set_and_run_from_code():
+    ex = Explorer(background=False, auto_train=True)
+    ex.set(hidden_size=12, lr=3e-3, max_epochs=2, clip_norm=None, target_loss=1e-3)
+    assert ex.runs == []  # set() alone never trains
+    result = ex.run()
+    assert result.model.lstm.hidden_size == 12 and result.train_config.clip_norm is None
+    assert result.train_config.lr == 3e-3 and result.train_config.target_loss == 1e-3
+    assert ex.controls["clip_norm"].slider.disabled
+    assert math.isfinite(result.metrics.mse) and result.metrics is ex.runs[-1].metrics
+    assert "H=12" in repr(result) and "lr=0.003" in str(result)
+    assert ex.run(seed=1).data_config.seed == 1
+    ex.close()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("hidden_size", 1000),
+        ("hidden_size", 8.5),
+        ("lr", 5.0),
+        ("cell", "gru"),
+        ("batch_size", 48),
+        ("clip_norm", 0.0),
+        ("num_layers", True),
+        ("no_such_setting", 1),
+    ],
+)
+def test_set_rejects_values_the_controls_cannot_show(setting, value):
+    ex = Explorer(background=False)
+    with pytest.raises(ValueError, match=setting):
+        ex.set(**{setting: value})
+    assert ex.settings == DEFAULTS
+
+
+def test_reset_restores_defaults_and_clears_the_table(explorer):
+    explorer.set(hidden_size=4, num_layers=2, dropout=0.2)
+    explorer.run()
+    explorer.reset()
+    assert explorer.settings == {**DEFAULTS, **SMALL}
+    assert explorer.runs == [] and explorer.table.value == ""
+    assert explorer.controls["dropout"].disabled
+
+
+def test_model_types_are_read_when_the_explorer_is_made(monkeypatch):
+    monkeypatch.setattr(lstm_helpers.config, "CELLS", ("lstm", "rnn", "scratch_lstm"))
+    options = dict(Explorer(background=False).controls["cell"].options)
+    assert options == {"LSTM": "lstm", "vanilla RNN": "rnn", "LSTM from scratch": "scratch_lstm"}
+
+
+def test_the_plain_text_repr_is_short_and_stable():
+    ex = Explorer(background=False)
+    bundle = ex._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("<Explorer: cell, hidden_size")
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert clipping_explorer()._repr_mimebundle_()["text/plain"] == "<Explorer: clip_norm, lr>"
+
+
+def test_loss_curves_are_redrawn_live_during_long_runs(explorer, monkeypatch):
+    monkeypatch.setattr(lw, "LIVE_REDRAW_SECONDS", 0.0)
+    seen = []
+    explorer.images["losses"].observe(lambda ch: seen.append(bytes(ch["new"])), "value")
+    explorer.run(max_epochs=3)
+    assert len(seen) == 3 + 1  # after epochs 1, 2 and 3, then the final drawing
+    assert len(set(seen)) == 4
+
+
+def test_optional_log_slider_is_one_value():
+    w = OptionalLogSlider(None, description="clip", min=-2, max=2)
+    events = []
+    w.observe(lambda ch: events.append(ch["new"]), "value")
+    assert w.value is None and w.slider.disabled
+    w.toggle.value = True
+    assert w.value == 1.0 and not w.slider.disabled
+    w.slider.value = 0.1
+    assert w.value == pytest.approx(0.1)
+    w.value = 5.0
+    assert (w.toggle.value, w.slider.value) == (True, 5.0)
+    w.value = None
+    assert not w.toggle.value and w.slider.disabled
+    assert events == [1.0, pytest.approx(0.1), 5.0, None]  # one event per change
+
+
+def test_latest_settings_win_in_background_mode(monkeypatch):
+    """Slider events that arrive during a run cancel it and collapse into one run."""
+    started = []
+    real = lw.run_experiment
+
+    def recording(*args, **kwargs):
+        started.append(args[1].hidden_size)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lw, "run_experiment", recording)
+    ex = Explorer(background=True, auto_train=True, hidden_size=8)
+    try:
+        ex.set(max_epochs=100)
+        ex.train_button.click()  # a long run starts on the worker thread
+        deadline = time.monotonic() + 30
+        while ex.progress.value < 1:  # wait until it is well under way
+            assert time.monotonic() < deadline, "the background run did not start"
+            time.sleep(0.01)
+        assert threading.current_thread() is threading.main_thread()
+        # Five releases arrive together, as queued events do when the kernel gets to them.
+        with ex._cond:
+            for h in (10, 12, 14, 16):
+                ex.controls["hidden_size"].value = h
+            ex.controls["max_epochs"].value = 2
+        result = ex.wait(timeout=60)
+        assert started == [8, 16]  # the run in progress, then only the latest settings
+        assert len(ex.runs) == 1 and result is ex.runs[0]  # the cancelled run is not recorded
+        assert result.settings == ex.settings
+        assert result.model.lstm.hidden_size == 16 and result.history.epochs == 2
+        assert "Run 1" in ex.metrics.value and "H=16" in ex.metrics.value
+    finally:
+        ex.close()
+    assert not ex._worker.is_alive()
+
+
+def test_run_from_code_cancels_a_background_run():
+    ex = Explorer(background=True, auto_train=False, hidden_size=8, max_epochs=100)
+    try:
+        ex.train_button.click()
+        result = ex.run(max_epochs=1)  # waits for the background run to stop, then trains
+        assert result.history.epochs == 1 and [r.number for r in ex.runs] == [1]
+    finally:
+        ex.close()
+
+
+def test_errors_on_the_worker_thread_are_shown(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("bad settings on the worker")
+
+    monkeypatch.setattr(lw, "run_experiment", broken)
+    ex = Explorer(background=True, auto_train=False)
+    try:
+        ex.train_button.click()
+        ex.wait(timeout=30)
+        assert "bad settings on the worker" in ex.status.value
+        assert ex._worker.is_alive()  # the worker survives and takes the next request
+        monkeypatch.undo()
+        ex.run(max_epochs=1, hidden_size=4)
+        ex.controls["seed"].value = 2
+        ex.train_button.click()
+        assert ex.wait(timeout=30).number == 2
+    finally:
+        ex.close()
+
+
+def test_run_experiment_is_a_plain_function():
+    data = lw.DataConfig(seq_length=10, num_points=300, train_frac=0.7, val_frac=0.15)
+    model = lw.ModelConfig(hidden_size=4, num_layers=1, dropout=0.0)
+    result = lw.run_experiment(data, model, lw.TrainConfig(lr=1e-2, max_epochs=2))
+    assert result.history.epochs == 2 and len(result.history.val_loss) == 2
+    assert result.y_pred.shape == result.y_true.shape == (len(result.y_true), 1)
+    assert result.baseline_mse == pytest.approx(float(result.y_true.var(unbiased=False)))
