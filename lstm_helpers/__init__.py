@@ -4,25 +4,31 @@ One module per concern; the names below are re-exported for short imports in not
 
     config      DataConfig, ModelConfig, TrainConfig (frozen dataclasses)
     runtime     set_seed, get_device
-    data        sine_series, create_sine_data, make_windows, time_split, make_loader, sine_data
+    data        sine_series, threshold_series, threshold_rule, create_sine_data, make_windows,
+                time_split, make_loader, sine_data
     models      LSTMPredictor, RNNPredictor, build_model, count_parameters,
-                BiLSTMClassifier, PerStepLSTM
+                BiLSTMClassifier, PerStepLSTM, with_forget_bias
     training    fit, History, gradient_norm, mean_loss, TrainingDiverged
     evaluation  predict, regression_metrics, evaluate, Metrics
     plots       plot_series, plot_window, plot_losses, plot_grad_norms, plot_predictions
+                plot_clipping_runs, plot_forecast, plot_error_by_horizon, plot_next_vs_last,
+                plot_monthly, plot_decomposition, label_colors, ...
     checkpoint  save_checkpoint, load_checkpoint, BestCheckpoint
     scratch     ScratchLSTM, ScratchLSTMPredictor, GateTrace (the LSTM from its equations)
-    introspection  input_gradient_norms, collect_gates
+    introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
     baselines   persistence, seasonal_naive, fit_ar, ARModel
     forecasting rollout_stateful, rollout_window, Rollout, forecast_windows,
-                baseline_forecasts, error_by_horizon
+                baseline_forecasts, error_by_horizon, compare_forecasts, ScaledForecaster
     scaling     fit_scaler, Scaler (fitted on the training part only)
-    datasets    load_co2, MonthlySeries (monthly Mauna Loa CO2, notebooks/data/)
+    datasets    load_co2, MonthlySeries (monthly Mauna Loa CO2, notebooks/data/),
+                decompose_monthly (trend and season)
     classification  wave_classes, make_class_loader, accuracy, confusion_matrix
     sequences   per_step_windows, rollout_per_step, pad_sequences, last_valid_step,
                 stream_chunks, detach_hidden, train_stateful
     widgets     Explorer, clipping_explorer, run_experiment (slider explorers; not imported
                 here: `from lstm_helpers.widgets import Explorer`)
+    check       exercise checkers for the notebooks' exercises (not imported here:
+                `from lstm_helpers import check`)
 
 Importing this package does no work: no seeding, no plotting settings, no downloads.
 """
@@ -46,20 +52,35 @@ from lstm_helpers.data import (
     prepare_series,
     sine_data,
     sine_series,
+    threshold_rule,
+    threshold_series,
     time_split,
     to_tensors,
 )
-from lstm_helpers.datasets import MonthlySeries, load_co2
+from lstm_helpers.datasets import (
+    Decomposition,
+    MonthlySeries,
+    decompose_monthly,
+    load_co2,
+)
 from lstm_helpers.evaluation import Metrics, evaluate, predict, regression_metrics, targets
 from lstm_helpers.forecasting import (
+    ForecastTable,
     Rollout,
+    ScaledForecaster,
     baseline_forecasts,
+    compare_forecasts,
     error_by_horizon,
     forecast_windows,
     rollout_stateful,
     rollout_window,
 )
-from lstm_helpers.introspection import collect_gates, input_gradient_norms
+from lstm_helpers.introspection import (
+    collect_gates,
+    gradient_profile,
+    input_gradient_norms,
+    r_squared,
+)
 from lstm_helpers.models import (
     BiLSTMClassifier,
     LSTMPredictor,
@@ -68,17 +89,24 @@ from lstm_helpers.models import (
     build_model,
     count_parameters,
     lstm_parameter_count,
+    with_forget_bias,
 )
 from lstm_helpers.plots import (
+    label_colors,
     plot_class_examples,
+    plot_clipping_runs,
+    plot_decomposition,
     plot_error_by_horizon,
     plot_forecast,
     plot_gate_lines,
+    plot_gate_movement,
     plot_gates,
     plot_grad_norms,
     plot_histories,
     plot_input_gradients,
     plot_losses,
+    plot_monthly,
+    plot_next_vs_last,
     plot_predictions,
     plot_series,
     plot_window,
@@ -103,6 +131,8 @@ __all__ = [
     "BiLSTMClassifier",
     "ClassifierConfig",
     "DataConfig",
+    "Decomposition",
+    "ForecastTable",
     "GateTrace",
     "History",
     "LSTMPredictor",
@@ -112,6 +142,7 @@ __all__ = [
     "PerStepLSTM",
     "RNNPredictor",
     "Rollout",
+    "ScaledForecaster",
     "Scaler",
     "ScratchLSTM",
     "ScratchLSTMPredictor",
@@ -124,9 +155,11 @@ __all__ = [
     "build_model",
     "class_tensors",
     "collect_gates",
+    "compare_forecasts",
     "confusion_matrix",
     "count_parameters",
     "create_sine_data",
+    "decompose_monthly",
     "detach_hidden",
     "error_by_horizon",
     "evaluate",
@@ -136,7 +169,9 @@ __all__ = [
     "forecast_windows",
     "get_device",
     "gradient_norm",
+    "gradient_profile",
     "input_gradient_norms",
+    "label_colors",
     "last_valid_step",
     "load_checkpoint",
     "load_co2",
@@ -149,19 +184,25 @@ __all__ = [
     "per_step_windows",
     "persistence",
     "plot_class_examples",
+    "plot_clipping_runs",
+    "plot_decomposition",
     "plot_error_by_horizon",
     "plot_forecast",
     "plot_gate_lines",
+    "plot_gate_movement",
     "plot_gates",
     "plot_grad_norms",
     "plot_histories",
     "plot_input_gradients",
     "plot_losses",
+    "plot_monthly",
+    "plot_next_vs_last",
     "plot_predictions",
     "plot_series",
     "plot_window",
     "predict",
     "prepare_series",
+    "r_squared",
     "regression_metrics",
     "rollout_per_step",
     "rollout_stateful",
@@ -173,8 +214,11 @@ __all__ = [
     "sine_series",
     "stream_chunks",
     "targets",
+    "threshold_rule",
+    "threshold_series",
     "time_split",
     "to_tensors",
     "train_stateful",
     "wave_classes",
+    "with_forget_bias",
 ]

@@ -33,6 +33,30 @@ def sine_series(
     return y
 
 
+def threshold_rule(x: np.ndarray | float) -> np.ndarray:
+    """The threshold autoregression's rule, without noise: 0.9 x + 0.3 if x < 0, else -0.8 x - 0.1.
+
+    Two line segments, rising left of 0 and falling right of it, with a jump at 0.
+    Shape: x () or (N,) -> the same shape, float64.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(x < 0, 0.9 * x + 0.3, -0.8 * x - 0.1)
+
+
+def threshold_series(num_points: int = 1000, noise_std: float = 0.1, seed: int = 0) -> np.ndarray:
+    """A threshold autoregression: x[t] = threshold_rule(x[t-1]) + N(0, noise_std^2), x[0] = 0.
+
+    A nonlinear series: no single linear autoregression follows both branches of the rule.
+    Shape: returns (N,) float64.
+    """
+    _checks.positive_int("num_points", num_points)
+    noise = np.random.default_rng(seed).normal(0.0, noise_std, num_points)
+    x = np.zeros(num_points)
+    for t in range(1, num_points):
+        x[t] = threshold_rule(x[t - 1]) + noise[t]
+    return x
+
+
 def create_sine_data(
     seq_length: int = 50, num_samples: int = 1000
 ) -> tuple[np.ndarray, np.ndarray]:

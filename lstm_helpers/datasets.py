@@ -1,6 +1,7 @@
 """Real data sets shipped with the notebooks, read with NumPy and the standard library only.
 
     dates, co2 = load_co2()   # monthly Mauna Loa CO2, 1958-03 to 2001-12, ppm
+    parts = decompose_monthly(dates, co2)   # trend, what is left, seasonal profile
 
 The files live in `notebooks/data/`, each with a README giving its source, licence and
 how it was derived.
@@ -66,3 +67,39 @@ def load_co2(path: str | os.PathLike | None = None) -> MonthlySeries:
     if not np.isfinite(values).all():
         raise ValueError(f"{file} holds NaN or infinite values.")
     return MonthlySeries(dates=dates, values=values)
+
+
+class Decomposition(NamedTuple):
+    """A monthly series split into a trend and a seasonal profile (classical decomposition).
+
+    The centred moving average loses 6 months at each end, so `dates`, `trend` and
+    `detrended` are 12 shorter than the series.
+    """
+
+    dates: np.ndarray  # (N-12,) datetime64[M]: the months the trend covers
+    trend: np.ndarray  # (N-12,) centred 2x12 moving average
+    detrended: np.ndarray  # (N-12,) values minus trend: season plus noise
+    season: np.ndarray  # (12,) mean of `detrended` by calendar month, January first
+
+
+def decompose_monthly(dates: np.ndarray, values: np.ndarray) -> Decomposition:
+    """Trend (centred 2x12 moving average) and seasonal profile (mean by calendar month).
+
+    Shape: dates (N,) datetime64[M] and values (N,), N >= 24 -> (N-12,) series, season (12,).
+    """
+    months = np.asarray(dates, dtype="datetime64[M]")
+    x = np.asarray(values, dtype=np.float64)
+    if months.shape != x.shape or x.ndim != 1:
+        raise ValueError(
+            f"dates and values must be 1-D and of equal length, got {months.shape} and {x.shape}."
+        )
+    if len(x) < 24:
+        raise ValueError(f"need at least 24 months (two seasons), got {len(x)}.")
+    if (np.diff(months).astype(int) != 1).any():
+        raise ValueError("dates must be consecutive months without gaps.")
+    weights = np.r_[0.5, np.ones(11), 0.5] / 12  # 13 months, the two ends at half weight
+    trend = np.convolve(x, weights, mode="valid")  # (N,) -> (N-12,): centred on month i + 6
+    detrended = x[6:-6] - trend
+    month_of_year = months[6:-6].astype(int) % 12  # months since 1970-01: 0 = January
+    season = np.array([detrended[month_of_year == m].mean() for m in range(12)])
+    return Decomposition(dates=months[6:-6], trend=trend, detrended=detrended, season=season)

@@ -15,7 +15,10 @@ A direct multi-output model (`LSTMPredictor(output_size=K)` trained on
 `make_windows(series, T, horizon=K)`) is the alternative: all K values in one pass, no
 feeding back. Baselines forecast K steps with their own `horizon` argument
 (`baseline_forecasts` runs them all). `forecast_windows` picks the windows whose K targets
-lie in a period (the test part), and `error_by_horizon` scores each step ahead separately.
+lie in a period (the test part), `error_by_horizon` scores each step ahead separately and
+`compare_forecasts` puts several forecasters side by side against one or more target sets.
+`ScaledForecaster` turns a one-step model trained on scaled values, or on scaled changes
+(differences), into forecasts in the data's own units.
 
 Shape legend: B sequences (windows), T0 history length, T window length, F features,
 K steps ahead (horizon).
@@ -24,6 +27,7 @@ K steps ahead (horizon).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +35,10 @@ import torch
 from torch import nn
 
 from lstm_helpers import _checks
-from lstm_helpers.baselines import fit_ar, persistence, seasonal_naive
+from lstm_helpers.baselines import ARModel, _windows, fit_ar, persistence, seasonal_naive
 from lstm_helpers.data import make_windows
+from lstm_helpers.evaluation import regression_metrics
+from lstm_helpers.scaling import Scaler
 
 ArrayLike = np.ndarray | torch.Tensor
 METRICS = ("mse", "rmse", "mae")
@@ -196,3 +202,92 @@ def error_by_horizon(y_pred: ArrayLike, y_true: ArrayLike, metric: str = "rmse")
         return np.abs(err).mean(axis=0)
     mse = (err**2).mean(axis=0)  # (M, K) -> (K,)
     return mse if metric == "mse" else np.sqrt(mse)
+
+
+@dataclass(frozen=True)
+class ForecastTable:
+    """Errors of several forecasters against one or more sets of targets; prints as a table."""
+
+    metric: str  # "mse", "rmse" or "mae"
+    scores: dict[str, dict[str, float]]  # forecaster -> target set -> error
+
+    def __getitem__(self, name: str) -> dict[str, float]:
+        return self.scores[name]
+
+    def __str__(self) -> str:
+        # 3 significant digits: stable across machines and thread counts.
+        columns = list(next(iter(self.scores.values())))
+        heads = [f"{self.metric.upper()} vs {c}" for c in columns]
+        first = max(len(name) for name in self.scores)
+        lines = [" " * first + "".join(f"  {h:>9s}" for h in heads)]
+        for name, row in self.scores.items():
+            cells = "".join(
+                f"  {row[c]:>{max(len(h), 9)}.3g}" for c, h in zip(columns, heads, strict=True)
+            )
+            lines.append(f"{name:{first}s}{cells}")
+        return "\n".join(lines)
+
+
+def compare_forecasts(
+    forecasts: Mapping[str, ArrayLike], targets: Mapping[str, ArrayLike], metric: str = "mse"
+) -> ForecastTable:
+    """Score every forecast against every set of targets (e.g. noisy targets and the clean signal).
+
+    Shape: each forecast and each target set (M, K), all equal -> a table of floats.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}.")
+    if not forecasts or not targets:
+        raise ValueError("give at least one forecast and one set of targets.")
+    scores = {
+        name: {
+            label: getattr(regression_metrics(_numpy(pred), _numpy(true)), metric)
+            for label, true in targets.items()
+        }
+        for name, pred in forecasts.items()
+    }
+    return ForecastTable(metric=metric, scores=scores)
+
+
+def _numpy(values: ArrayLike) -> np.ndarray:
+    """A float64 NumPy copy of an array or tensor."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class ScaledForecaster:
+    """A one-step model trained on scaled values (or scaled changes) that forecasts in data units.
+
+    `model` is a one-step network (input_size=output_size=1, rolled out with a sliding window
+    as long as its input) or an `ARModel`; `scaler` is the one fitted on its training data.
+    With `changes=False` the model reads and predicts scaled levels. With `changes=True` it
+    reads the T-1 scaled changes of a window of T levels and predicts the next change; the
+    forecast is then the window's last level plus the running sum of the predicted changes.
+    """
+
+    model: nn.Module | ARModel
+    scaler: Scaler
+    changes: bool = False
+
+    def predict(self, X: ArrayLike, horizon: int = 1) -> np.ndarray:
+        """Forecast `horizon` values after each window of levels, in the data's units.
+
+        Shape: X (M, T, 1) or (M, T) levels -> (M, K) float64.
+        """
+        _checks.positive_int("horizon", horizon)
+        levels = _windows(X)  # (M, T, 1) -> (M, T)
+        inputs = np.diff(levels, axis=1) if self.changes else levels  # (M, T-1) or (M, T)
+        if inputs.shape[1] == 0:
+            raise ValueError("windows of changes need at least 2 levels per window, got 1.")
+        z = self.scaler.transform(inputs)
+        if isinstance(self.model, ARModel):
+            pred = self.model.predict(z, horizon)  # (M, K), iterated on its own predictions
+        else:
+            rollout = rollout_window(self.model, z, horizon, window=z.shape[1])
+            pred = rollout.predictions.numpy().astype(np.float64)  # (M, K)
+        out = self.scaler.inverse_transform(pred)  # back to data units
+        if self.changes:
+            out = levels[:, -1:] + np.cumsum(out, axis=1)  # last level + running sum: (M, K)
+        return out

@@ -1,18 +1,23 @@
 """Looking inside trained models: how much each input step matters, and what the gates do.
 
 `input_gradient_norms` measures the gradient that reaches each input step from the final
-prediction (the quantity that vanishes in a vanilla RNN); `collect_gates` records every
-step's gate activations and cell state of any `LSTMPredictor` by running a `ScratchLSTM`
-copy of its weights. Plot them with `plot_input_gradients` and `plot_gates`.
+prediction (the quantity that vanishes in a vanilla RNN), and `gradient_profile` averages
+it over freshly initialised models; `collect_gates` records every step's gate activations
+and cell state of any `LSTMPredictor` by running a `ScratchLSTM` copy of its weights, and
+`r_squared` measures how much of a quantity a straight line from them explains. Plot them
+with `plot_input_gradients` and `plot_gates`.
 Shape legend: B batch, T time steps, F features, H hidden, L layers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import torch
 from torch import nn
 
 from lstm_helpers.models import check_input
+from lstm_helpers.runtime import set_seed
 from lstm_helpers.scratch import GateTrace, ScratchLSTM
 
 
@@ -42,6 +47,49 @@ def input_gradient_norms(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     finally:
         model.train(was_training)
     return grad.norm(dim=-1).mean(dim=0).cpu()  # (B, T, F) -> (B, T) -> (T,)
+
+
+def gradient_profile(
+    make_model: Callable[[], nn.Module], x: torch.Tensor, seeds: Iterable[int] = range(5)
+) -> torch.Tensor:
+    """Input gradient norms of freshly initialised models, geometric mean over `seeds`: (T,).
+
+    For each seed, `set_seed(seed)` then `make_model()` builds a model, converted to x's
+    dtype; `input_gradient_norms(model, x)` is taken and the log10 values are averaged.
+    Shape: x (B, T, F) -> (T,).
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed, got none.")
+    logs = []
+    for seed in seeds:
+        set_seed(seed)
+        model = make_model().to(dtype=x.dtype)  # float64 input: a float64 model
+        logs.append(input_gradient_norms(model, x).log10())  # (T,)
+    return 10 ** torch.stack(logs).mean(dim=0)  # (S, T) -> (T,)
+
+
+def r_squared(features: torch.Tensor, target: torch.Tensor) -> float:
+    """Share of target's variance explained by a least-squares line from features (R², <= 1).
+
+    Every element of `target` is one sample; its features are the matching trailing row
+    of `features` (an intercept is added). Computed in float64.
+    Shape: target (...) with N elements, features (..., D) with N * D elements -> float.
+    """
+    features, target = torch.as_tensor(features), torch.as_tensor(target)
+    n = target.numel()
+    if n < 2 or features.numel() % n:
+        raise ValueError(
+            f"features must hold a whole row per target value: got {features.numel()} feature "
+            f"values for {n} targets. Shape: target (...), features (..., D)."
+        )
+    A = torch.cat([features.reshape(n, -1).double(), torch.ones(n, 1, dtype=torch.float64)], 1)
+    y = target.reshape(n, 1).double()  # (N, 1)
+    fit = A @ torch.linalg.lstsq(A, y).solution  # (N, D+1) @ (D+1, 1) -> (N, 1)
+    total = (y - y.mean()).square().sum()
+    if total == 0:
+        raise ValueError("target is constant: R² is undefined for a target with no variance.")
+    return (1 - (y - fit).square().sum() / total).item()
 
 
 def _device(model: nn.Module) -> torch.device:

@@ -162,6 +162,32 @@ def lstm_parameter_count(input_size: int, hidden_size: int, num_layers: int = 1)
     return total
 
 
+def with_forget_bias(model: nn.Module, value: float) -> nn.Module:
+    """Add `value` to the forget-gate bias of every layer and direction, in place; return model.
+
+    Works for an `nn.LSTM` or `ScratchLSTM` itself and for any model holding one as `.lstm`
+    (`LSTMPredictor`, `ScratchLSTMPredictor`, ...). The gate sees b_ih + b_hh, so only
+    `bias_ih` changes. Jozefowicz et al. (2015) recommend +1 to start training.
+    Shape: rows H..2H (gate order i, f, g, o) of every (4H,) `bias_ih_l{k}` change.
+    """
+    lstm = model if hasattr(model, "bias_ih_l0") else getattr(model, "lstm", None)
+    is_lstm = isinstance(lstm, nn.LSTM) or (
+        lstm is not None and not isinstance(lstm, nn.RNNBase) and hasattr(lstm, "bias_ih_l0")
+    )  # nn.LSTM, or a module with its parameter names such as ScratchLSTM
+    if not is_lstm or getattr(lstm, "bias_ih_l0", None) is None:
+        raise ValueError(
+            "with_forget_bias needs an LSTM with biases: an nn.LSTM, a ScratchLSTM, or a model "
+            f"holding one as `.lstm` (such as LSTMPredictor); got {type(model).__name__}. "
+            "Plain RNNs and GRUs have no forget gate."
+        )
+    H = lstm.hidden_size
+    with torch.no_grad():
+        for name, bias in lstm.named_parameters():
+            if name.startswith("bias_ih_l"):  # (4H,): blocks i, f, g, o; also *_reverse
+                bias[H : 2 * H] += value
+    return model
+
+
 class BiLSTMClassifier(nn.Module):
     """Sequence classifier: an LSTM (bidirectional by default) read at each direction's final state.
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.axes import Axes
 
+from lstm_helpers.datasets import Decomposition
 from lstm_helpers.scratch import GateTrace
 from lstm_helpers.training import History
 
@@ -15,6 +18,18 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (8, 3)) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
+
+def label_colors(labels: Iterable[str]) -> dict[str, str]:
+    """One colour per label, in order (C0, C1, ...); pass it to several plots to keep them consistent."""
+    return {label: f"C{i % 10}" for i, label in enumerate(labels)}
+
+
+def _color(colors: dict[str, str], label: str) -> str:
+    """The label's colour from `colors`, or the next colour not used there yet."""
+    if label not in colors:
+        colors[label] = f"C{len(colors) % 10}"
+    return colors[label]
 
 
 def plot_series(series: np.ndarray, ax: Axes | None = None, title: str = "Series") -> Axes:
@@ -239,6 +254,7 @@ def plot_forecast(
     ax: Axes | None = None,
     title: str = "Forecast",
     ylabel: str = "value",
+    colors: dict[str, str] | None = None,
 ) -> Axes:
     """The known history, what happened next (`actual`), and one line per forecast.
 
@@ -246,6 +262,7 @@ def plot_forecast(
     history is at steps 0..N-1 and the forecast at N..N+K-1. A dotted line marks the origin.
     Shape: history (N,); each forecast (K,) or (1, K); actual (K,).
     """
+    colors = dict(colors) if colors is not None else {}  # label -> colour, see label_colors
     ax = _axes(ax)
     hist = _as_array(history).reshape(-1)  # (N,)
     n = len(hist)
@@ -258,7 +275,7 @@ def plot_forecast(
         ax.plot(fx[: len(act)], act, color="black", lw=1.5, ls=":", label="actual")
     for label, values in forecasts.items():
         values = _as_array(values).reshape(-1)  # (1, K) -> (K,)
-        ax.plot(fx[: len(values)], values, lw=1.5, label=label)
+        ax.plot(fx[: len(values)], values, lw=1.5, label=label, color=_color(colors, label))
     ax.axvline(hx[-1], color="gray", ls="--", lw=1)
     ax.set(title=title, xlabel="step" if history_x is None else "", ylabel=ylabel)
     ax.legend(fontsize="small", ncols=2)
@@ -270,18 +287,121 @@ def plot_error_by_horizon(
     metric: str = "RMSE",
     ax: Axes | None = None,
     title: str = "Error by forecast horizon",
+    floor: float | np.ndarray | None = None,
+    log: bool = False,
+    colors: dict[str, str] | None = None,
 ) -> Axes:
     """One line per forecaster: the error k steps ahead, k = 1..K (from `error_by_horizon`).
 
-    Shape: each value (K,).
+    `floor` (a number, or one value per step) draws the lowest reachable error, e.g. the
+    noise floor, as a gray dotted line; `log=True` puts the errors on a log scale.
+    Shape: each value (K,); floor () or (K,).
     """
+    colors = dict(colors) if colors is not None else {}  # label -> colour, see label_colors
     ax = _axes(ax)
+    k = 0
     for label, values in errors.items():
         values = _as_array(values).reshape(-1)  # (K,)
-        ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3, lw=1.5, label=label)
+        k = max(k, len(values))
+        steps = np.arange(1, len(values) + 1)
+        ax.plot(steps, values, "o-", ms=3, lw=1.5, label=label, color=_color(colors, label))
+    if floor is not None:
+        level = np.broadcast_to(_as_array(floor).astype(float), (k,))  # () or (K,) -> (K,)
+        ax.plot(np.arange(1, k + 1), level, color="gray", ls=":", lw=1.5, label="noise floor")
+    if log:
+        ax.set_yscale("log")
     ax.set(title=title, xlabel="steps ahead", ylabel=metric)
     ax.legend(fontsize="small", ncols=2)
     return ax
+
+
+def plot_next_vs_last(
+    last: np.ndarray | torch.Tensor,
+    actual: np.ndarray | torch.Tensor,
+    forecasts: dict[str, np.ndarray | torch.Tensor],
+    ax: Axes | None = None,
+    title: str = "Next value against the current one",
+    colors: dict[str, str] | None = None,
+) -> Axes:
+    """Scatter of the next value against the last one: the actual values and each forecast.
+
+    Shows the rule a one-step forecaster has learnt, e.g. the two branches of a threshold
+    autoregression. Shape: last (M,); actual and each forecast (M,) or (M, 1).
+    """
+    colors = dict(colors) if colors is not None else {}  # label -> colour, see label_colors
+    ax = _axes(ax, figsize=(6, 4))
+    x = _as_array(last).reshape(-1)  # (M,)
+    ax.plot(x, _as_array(actual).reshape(-1), ".", color="lightgray", label="actual next value")
+    for label, values in forecasts.items():
+        y = _as_array(values).reshape(-1)  # (M, 1) -> (M,)
+        ax.plot(x, y, ".", ms=4, label=label, color=_color(colors, label))
+    ax.set(title=title, xlabel="last value in the window, x[t-1]", ylabel="next value x[t]")
+    ax.legend()
+    return ax
+
+
+def plot_monthly(
+    dates: np.ndarray,
+    values: np.ndarray,
+    zoom_from: str | None = None,
+    title: str = "Monthly series",
+    ylabel: str = "value",
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """A monthly series against its dates, with a zoom on the months from `zoom_from` on.
+
+    Returns the array of Axes: the whole series, then (with `zoom_from`, e.g. "1999-01")
+    the zoom, dots marking the months. Shape: dates (N,) datetime64[M]; values (N,).
+    """
+    panels = 1 if zoom_from is None else 2
+    if axes is None:
+        _, axes = plt.subplots(
+            1, panels, figsize=(10, 3), layout="constrained", width_ratios=[2, 1][:panels]
+        )
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).reshape(-1)
+    if len(axes) != panels:
+        raise ValueError(f"axes must hold {panels} Axes, got {len(axes)}.")
+    dates, values = np.asarray(dates), np.asarray(values)
+    axes[0].plot(dates, values, lw=1)
+    axes[0].set(title=title, ylabel=ylabel)
+    if zoom_from is not None:
+        recent = dates >= np.datetime64(zoom_from)
+        axes[1].plot(dates[recent], values[recent], "o-", ms=3)
+        axes[1].set(title=f"From {zoom_from} on")
+        axes[1].tick_params(axis="x", labelrotation=45)
+    return axes
+
+
+def plot_decomposition(
+    parts: Decomposition,
+    magnify: float = 5.0,
+    ylabel: str = "value",
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """The trend with what is left (magnified), and the seasonal profile by calendar month.
+
+    Returns the two Axes. Shape: `parts` from `decompose_monthly`: (N-12,) series, season (12,).
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3), layout="constrained", width_ratios=[2, 1])
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).reshape(-1)
+    if len(axes) != 2:
+        raise ValueError(f"axes must hold 2 Axes, got {len(axes)}.")
+    offset = 10 * np.floor(parts.trend.min() / 10) - 10  # a round number below the trend
+    axes[0].plot(parts.dates, parts.trend, lw=1.5, label="trend (12-month moving average)")
+    axes[0].plot(
+        parts.dates,
+        offset + magnify * parts.detrended,
+        lw=0.6,
+        label=f"{offset:g} + {magnify:g} x (data - trend)",
+    )
+    axes[0].set(title=f"Trend, and what is left (magnified {magnify:g}x)", ylabel=ylabel)
+    axes[0].legend(fontsize="small")
+    axes[1].bar(np.arange(1, 13), parts.season)
+    axes[1].set(
+        title="Seasonal profile", xlabel="month", ylabel=f"{ylabel} vs trend", xticks=range(1, 13)
+    )
+    return axes
 
 
 def plot_class_examples(
@@ -332,3 +452,81 @@ def plot_histories(
     ax.set(title=title, xlabel="epoch", ylabel=ylabel)
     ax.legend(fontsize="small", ncols=2)
     return ax
+
+
+def plot_clipping_runs(
+    clipped: History,
+    unclipped: History,
+    max_norm: float,
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Two runs from the same start, with and without clipping: gradient norms and losses.
+
+    Left: the clipped run's norms before and after clipping (`plot_grad_norms`) and the
+    unclipped run's norms in black; right: both runs' losses per epoch, with a note when the
+    unclipped run diverged. Returns the two Axes (pass `axes` with two to draw on them).
+    Shape: each History's step_grad_norm (steps,), losses (epochs,).
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(12, 3.5), layout="constrained")
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).reshape(-1)
+    if len(axes) != 2:
+        raise ValueError(f"axes must hold 2 Axes (norms, losses), got {len(axes)}.")
+    ax_norm, ax_loss = axes
+    plot_grad_norms(clipped, max_norm=max_norm, ax=ax_norm, title="Gradient norm per step")
+    diverged = unclipped.stop_reason == "diverged"
+    label = "no clipping" + (" (until NaN)" if diverged else "")
+    ax_norm.semilogy(unclipped.step_grad_norm, color="black", lw=1, label=label)
+    ax_norm.legend()
+    plot_losses(clipped, ax=ax_loss, title="MSE per epoch")
+    for line in ax_loss.get_lines():
+        if not line.get_label().startswith("best"):
+            line.set_label(f"{line.get_label()}, clipped")
+    if unclipped.epochs:
+        epochs = np.arange(1, unclipped.epochs + 1)
+        ax_loss.semilogy(epochs, unclipped.train_loss, "k^-", ms=3, label="train, no clipping")
+    if diverged:
+        ax_loss.text(
+            0.35,
+            0.85,
+            f"without clipping: NaN in epoch {unclipped.epochs + 1}"
+            + (",\nno epoch completed" if not unclipped.epochs else ""),
+            transform=ax_loss.transAxes,
+        )
+    ax_loss.legend()
+    return axes
+
+
+def plot_gate_movement(
+    trace: GateTrace,
+    x: np.ndarray | torch.Tensor,
+    names: str = "fi",
+    window: int = 0,
+    layer: int = -1,
+    units: int = 6,
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """The input window on top, then one `plot_gate_lines` panel per letter in `names`.
+
+    Each panel picks its own `units` most varying units, so the panels may show different
+    units; legends sit to the right of the panels. Returns the Axes (input first).
+    Shape: trace from `collect_gates`, (B, T, H) per layer; x (B, T, F) or (T, F) or (T,).
+    """
+    panels = 1 + len(names)
+    if axes is None:
+        _, axes = plt.subplots(
+            panels, 1, figsize=(9, 1.0 + 2.0 * panels), sharex=True, layout="constrained"
+        )
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).reshape(-1)
+    if len(axes) != panels:
+        raise ValueError(f"axes must hold {panels} Axes (input + one per gate), got {len(axes)}.")
+    xs = torch.as_tensor(x).detach().cpu()
+    xs = xs[window] if xs.dim() == 3 else xs  # (B, T, F) -> (T, F)
+    axes[0].plot(xs.reshape(xs.size(0), -1).numpy(), lw=2)
+    axes[0].set(title=f"input window {window}", ylabel="x")
+    for ax, name in zip(axes[1:], names, strict=True):
+        plot_gate_lines(trace, name, window=window, layer=layer, units=units, ax=ax)
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.set_xlabel("")
+    axes[-1].set_xlabel("step in window")
+    return axes

@@ -242,7 +242,11 @@ class _ProgressBar:
 
         self.bar = widgets.IntProgress(value=0, min=0, max=max_epochs, description="Training")
         self.label = widgets.HTML(value="")
-        display(widgets.HBox([self.bar, self.label]))
+        view = widgets.HBox([self.bar, self.label])._repr_mimebundle_()
+        # A saved notebook keeps no widget state, so readers of a static copy (GitHub, nbviewer)
+        # see this text instead of the widget's repr, "HBox(children=(IntProgress(...".
+        view["text/plain"] = f"[progress bar, live in Jupyter: up to {max_epochs} epochs]"
+        display(view, raw=True)
 
     def update(self, epoch: int, history: History) -> None:
         self.bar.value = epoch

@@ -116,3 +116,15 @@ def test_sine_data_follows_config_and_noise_is_seeded():
     assert a.seq_length == 20
     assert np.std(a.series - lh.sine_series(300)) == pytest.approx(0.1, rel=0.15)
     assert a.val_loader is not None and len(a.split.test[0]) == 280 - int(0.8 * 280 + 1e-9)
+
+
+def test_threshold_series_follows_its_rule_plus_seeded_noise():
+    x = lh.threshold_series(500, noise_std=0.1, seed=3)
+    assert x.shape == (500,) and x.dtype == np.float64 and x[0] == 0.0
+    np.testing.assert_array_equal(x, lh.threshold_series(500, noise_std=0.1, seed=3))
+    residual = x[1:] - lh.threshold_rule(x[:-1])  # what the rule does not explain: the noise
+    noise = np.random.default_rng(3).normal(0.0, 0.1, 500)[1:]
+    np.testing.assert_allclose(residual, noise, atol=1e-12)
+    np.testing.assert_allclose(lh.threshold_rule(np.array([-1.0, 0.0, 1.0])), [-0.6, -0.1, -0.9])
+    clean = lh.threshold_series(50, noise_std=0.0)
+    np.testing.assert_allclose(clean[1:], lh.threshold_rule(clean[:-1]))

@@ -54,3 +54,32 @@ def test_gaps_and_bad_headers_are_reported(tmp_path):
     bad.write_text("month,co2_ppm\n1960-01,abc\n")
     with pytest.raises(ValueError, match="malformed row"):
         load_co2(bad)
+
+
+def test_decompose_monthly_recovers_a_linear_trend_and_a_season():
+    from lstm_helpers import decompose_monthly, plot_decomposition, plot_monthly
+
+    dates = np.arange("2000-01", "2006-01", dtype="datetime64[M]")  # 72 months from January
+    profile = np.array([1.0, 2, 3, 2, 1, 0, -1, -2, -3, -2, -1, 0])  # mean 0 over a year
+    values = 10 + 0.5 * np.arange(72) + np.tile(profile, 6)
+    parts = decompose_monthly(dates, values)
+    assert parts.trend.shape == parts.detrended.shape == parts.dates.shape == (60,)
+    assert parts.dates[0] == np.datetime64("2000-07")  # 6 months lost at each end
+    np.testing.assert_allclose(parts.trend, 10 + 0.5 * np.arange(6, 66), atol=1e-12)
+    np.testing.assert_allclose(parts.season, profile, atol=1e-12)
+    axes = plot_decomposition(parts, ylabel="ppm")
+    assert len(axes) == 2 and len(axes[1].patches) == 12
+    assert len(plot_monthly(dates, values, zoom_from="2005-01")) == 2
+    assert len(plot_monthly(dates, values)) == 1
+
+
+def test_decompose_monthly_rejects_short_or_gappy_series():
+    from lstm_helpers import decompose_monthly
+
+    dates = np.arange("2000-01", "2003-01", dtype="datetime64[M]")
+    with pytest.raises(ValueError, match="at least 24 months"):
+        decompose_monthly(dates[:20], np.ones(20))
+    with pytest.raises(ValueError, match="consecutive"):
+        decompose_monthly(np.delete(dates, 5), np.ones(35))
+    with pytest.raises(ValueError, match="equal length"):
+        decompose_monthly(dates, np.ones(30))

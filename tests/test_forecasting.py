@@ -171,3 +171,95 @@ def test_rollouts_on_cuda_match_the_cpu(model, history):
     # cuDNN may use TF32 on recent GPUs: agree to about 1e-3, not to float32 rounding
     torch.testing.assert_close(carried.predictions, cpu, rtol=1e-3, atol=1e-4)
     torch.testing.assert_close(reread.predictions, carried.predictions, rtol=1e-3, atol=1e-4)
+
+
+def test_compare_forecasts_scores_every_forecast_against_every_target_set():
+    y = np.zeros((4, 2))
+    clean = np.ones((4, 2))
+    table = lh.compare_forecasts(
+        {"zero": np.zeros((4, 2)), "one": torch.ones(4, 2)}, {"noisy": y, "clean": clean}
+    )
+    assert table["zero"] == {"noisy": 0.0, "clean": 1.0}
+    assert table["one"] == {"noisy": 1.0, "clean": 0.0}
+    text = str(table).splitlines()
+    assert "MSE vs noisy" in text[0] and "MSE vs clean" in text[0]
+    assert text[1].split() == ["zero", "0", "1"]
+    rmse = lh.compare_forecasts({"a": np.full((2, 1), 2.0)}, {"y": np.zeros((2, 1))}, "rmse")
+    assert rmse["a"]["y"] == 2.0
+    with pytest.raises(ValueError, match="metric must be"):
+        lh.compare_forecasts({"a": y}, {"y": y}, "mape")
+    with pytest.raises(ValueError, match="same shape"):
+        lh.compare_forecasts({"a": y[:, :1]}, {"y": y})
+
+
+def _levels():
+    t = np.arange(60.0)
+    return 300 + 0.1 * t + 0.002 * t**2 + np.sin(2 * np.pi * t / 12)  # trend + season
+
+
+def test_scaled_forecaster_on_changes_undoes_differencing_and_scaling():
+    series = _levels()
+    X, _ = lh.make_windows(series, seq_length=13)
+    changes = np.diff(series)
+    scaler = lh.fit_scaler(changes[:30])
+    ar = lh.ARModel(coef=(1.0,), intercept=0.0)  # next scaled change = the last one
+    out = lh.ScaledForecaster(ar, scaler, changes=True).predict(X, 4)
+    last_change = X[:, -1, 0] - X[:, -2, 0]
+    expected = X[:, -1, :] + np.outer(last_change, np.arange(1, 5))  # (M, 4)
+    np.testing.assert_allclose(out, expected, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match="at least 2 levels"):
+        lh.ScaledForecaster(ar, scaler, changes=True).predict(X[:, :1], 2)
+
+
+def test_scaled_forecaster_on_levels_and_with_a_network_matches_doing_it_by_hand():
+    series = _levels()
+    X, _ = lh.make_windows(series, seq_length=12)
+    scaler = lh.fit_scaler(series[:40])
+    ar = lh.fit_ar(scaler.transform(X[:, :, 0]), scaler.transform(series[12:]), order=3)
+    by_hand = scaler.inverse_transform(ar.predict(scaler.transform(X[:, :, 0]), 5))
+    np.testing.assert_allclose(lh.ScaledForecaster(ar, scaler).predict(X, 5), by_hand)
+    torch.manual_seed(0)
+    net = lh.LSTMPredictor(hidden_size=8, num_layers=1, dropout=0.0)
+    z = scaler.transform(np.diff(X[:, :, 0], axis=1))  # (M, 11) scaled changes
+    steps = rollout_window(net, z, 3, window=11).predictions.numpy().astype(np.float64)
+    by_hand = X[:, -1, :] + np.cumsum(scaler.inverse_transform(steps), axis=1)
+    out = lh.ScaledForecaster(net, scaler, changes=True).predict(X, 3)
+    assert out.shape == (len(X), 3) and out.dtype == np.float64
+    np.testing.assert_allclose(out, by_hand)
+
+
+def test_forecast_plots_share_colours_through_an_explicit_mapping():
+    colors = lh.label_colors(["model p", "model q"])
+    assert colors == {"model p": "C0", "model q": "C1"}
+    ax = lh.plot_forecast(
+        np.zeros(5), {"model p": np.ones(2), "model q": np.ones(2)}, colors=colors
+    )
+    ax2 = lh.plot_error_by_horizon({"model q": np.ones(2), "model p": np.ones(2)}, colors=colors)
+    for axes in (ax, ax2):
+        drawn = {line.get_label(): line.get_color() for line in axes.get_lines()}
+        assert drawn["model p"] == "C0" and drawn["model q"] == "C1"
+
+
+def test_forecast_plot_colours_do_not_depend_on_earlier_plots():
+    first = lh.plot_error_by_horizon({"x": np.ones(2), "y": np.ones(2)})
+    again = lh.plot_error_by_horizon({"x": np.ones(2), "y": np.ones(2)})
+    assert [line.get_color() for line in first.get_lines()] == [
+        line.get_color() for line in again.get_lines()
+    ]
+
+
+def test_error_by_horizon_plot_draws_the_floor_and_a_log_scale():
+    ax = lh.plot_error_by_horizon({"a": np.array([1.0, 2.0, 3.0])}, floor=0.5, log=True)
+    assert ax.get_yscale() == "log"
+    floor = next(line for line in ax.get_lines() if line.get_label() == "noise floor")
+    np.testing.assert_array_equal(floor.get_ydata(), [0.5, 0.5, 0.5])
+    ax = lh.plot_error_by_horizon({"a": np.ones(2)}, floor=np.array([0.1, 0.2]))
+    np.testing.assert_array_equal(ax.get_lines()[-1].get_ydata(), [0.1, 0.2])
+
+
+def test_plot_next_vs_last_draws_actual_and_each_forecast_against_the_last_value():
+    last = np.array([-1.0, 0.5])
+    ax = lh.plot_next_vs_last(last, np.array([[0.1], [0.2]]), {"rule": lh.threshold_rule(last)})
+    assert [line.get_label() for line in ax.get_lines()] == ["actual next value", "rule"]
+    np.testing.assert_array_equal(ax.get_lines()[1].get_xdata(), last)
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [-0.6, -0.5])

@@ -184,3 +184,58 @@ def test_introspection_on_a_cuda_model_with_cpu_input(monkeypatch):
     assert norms.device.type == "cpu" and trace.f[0].device.type == "cpu"
     torch.testing.assert_close(norms, want_norms, rtol=1e-4, atol=1e-6)
     torch.testing.assert_close(trace.c[-1], want_trace.c[-1], rtol=1e-4, atol=1e-5)
+
+
+def test_gradient_profile_is_the_geometric_mean_over_seeds():
+    x = torch.randn(4, 6, 1)
+    per_seed = []
+    for seed in (3, 4):
+        lh.set_seed(seed)
+        per_seed.append(input_gradient_norms(lh.LSTMPredictor(hidden_size=5), x))
+    profile = lh.gradient_profile(lambda: lh.LSTMPredictor(hidden_size=5), x, seeds=[3, 4])
+    assert profile.shape == (6,)
+    torch.testing.assert_close(profile, (per_seed[0] * per_seed[1]).sqrt())
+
+
+def test_gradient_profile_follows_the_input_dtype_and_needs_seeds():
+    x = torch.randn(2, 5, 1, dtype=torch.float64)
+    assert lh.gradient_profile(lh.RNNPredictor, x, seeds=[0]).dtype == torch.float64
+    with pytest.raises(ValueError, match="at least one seed"):
+        lh.gradient_profile(lh.RNNPredictor, x, seeds=[])
+
+
+def test_r_squared_of_exact_noisy_and_useless_features():
+    g = torch.Generator().manual_seed(0)
+    features = torch.randn(10, 7, 3, generator=g)  # (B, T, D): one row of 3 per target value
+    target = features @ torch.tensor([1.0, -2.0, 0.5]) + 4.0  # (B, T), an exact line
+    assert lh.r_squared(features, target) == pytest.approx(1.0)
+    noisy = target + torch.randn(10, 7, generator=g) * target.std()  # half the variance
+    assert 0.3 < lh.r_squared(features, noisy) < 0.7
+    useless = torch.randn(10, 7, 1, generator=g)
+    assert lh.r_squared(useless, target) < 0.1  # near 0 (a fitted line is never below 0)
+
+
+def test_r_squared_by_hand_and_bad_input():
+    # Least squares by hand: the line 2.3x + 0.8 leaves 0.3 of the total 26.75 unexplained.
+    x, y = torch.tensor([0.0, 1.0, 2.0, 3.0]), torch.tensor([1.0, 3.0, 5.0, 8.0])
+    assert lh.r_squared(x, y) == pytest.approx(1 - 0.3 / 26.75)
+    with pytest.raises(ValueError, match="whole row"):
+        lh.r_squared(torch.zeros(5), torch.zeros(4))
+    with pytest.raises(ValueError, match="constant"):
+        lh.r_squared(x, torch.ones(4))
+
+
+def test_plot_gate_movement_draws_the_input_then_one_panel_per_gate():
+    x = torch.linspace(-1, 1, 2 * 7).reshape(2, 7, 1)
+    trace = collect_gates(lh.LSTMPredictor(hidden_size=5, num_layers=1), x)
+    axes = lh.plot_gate_movement(trace, x, names="fio", window=1, units=2)
+    assert len(axes) == 4
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), x[1, :, 0].numpy())
+    assert [ax.get_title() for ax in axes[1:]] == [
+        "forget gate f (layer 0)",
+        "input gate i (layer 0)",
+        "output gate o (layer 0)",
+    ]
+    assert all(len(ax.lines) == 3 for ax in axes[1:])  # 2 units and the mean
+    with pytest.raises(ValueError, match="3 Axes"):
+        lh.plot_gate_movement(trace, x, names="fi", axes=axes[:2])

@@ -105,3 +105,49 @@ def test_build_model_from_config(cell, cls):
     cfg = lh.ModelConfig(hidden_size=5, num_layers=1, cell=cell)
     model = lh.build_model(cfg)
     assert isinstance(model, cls) and model.config == cfg
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: lh.LSTMPredictor(hidden_size=4, num_layers=2),
+        lambda: lh.ScratchLSTMPredictor(hidden_size=4, num_layers=2),
+        lambda: nn.LSTM(1, 4, num_layers=2, batch_first=True),
+        lambda: lh.ScratchLSTM(1, 4, num_layers=2),
+    ],
+    ids=["LSTMPredictor", "ScratchLSTMPredictor", "nn.LSTM", "ScratchLSTM"],
+)
+def test_with_forget_bias_changes_only_the_forget_rows_of_bias_ih(make):
+    model = make()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    assert lh.with_forget_bias(model, 1.5) is model  # in place, returned for chaining
+    for name, value in model.state_dict().items():
+        change = value - before[name]
+        if "bias_ih_l" in name:
+            assert torch.all(change[4:8] == 1.5)  # H = 4: rows H..2H, the forget gate
+            assert torch.all(change[:4] == 0) and torch.all(change[8:] == 0)
+        else:
+            assert torch.all(change == 0), name
+
+
+def test_with_forget_bias_moves_the_forget_gate_of_nn_lstm():
+    lstm = nn.LSTM(1, 3, batch_first=True)
+    with torch.no_grad():
+        for p in lstm.parameters():
+            p.zero_()  # every gate pre-activation is 0: every gate 0.5
+    lh.with_forget_bias(lstm, 2.0)
+    _, _, gates = lh.ScratchLSTM.from_torch(lstm)(torch.zeros(1, 2, 1), return_gates=True)
+    torch.testing.assert_close(gates.f[0], torch.sigmoid(torch.full((1, 2, 3), 2.0)))
+    torch.testing.assert_close(gates.i[0], torch.full((1, 2, 3), 0.5))
+
+
+def test_with_forget_bias_covers_both_directions_and_rejects_non_lstms():
+    bi = nn.LSTM(1, 2, bidirectional=True)
+    before = bi.bias_ih_l0_reverse.clone()
+    lh.with_forget_bias(bi, 1.0)
+    torch.testing.assert_close(
+        bi.bias_ih_l0_reverse - before, torch.tensor([0, 0, 1, 1, 0, 0, 0, 0.0])
+    )
+    for model in (lh.RNNPredictor(), nn.GRU(1, 2), nn.Linear(2, 2), nn.LSTM(1, 2, bias=False)):
+        with pytest.raises(ValueError, match="no forget gate"):
+            lh.with_forget_bias(model, 1.0)

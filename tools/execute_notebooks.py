@@ -50,7 +50,11 @@ def execute(path: Path, timeout: int = 600) -> float:
     start = time.perf_counter()
     km = KernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvKernelSpecs())
     client = NotebookClient(
-        nb, km=km, timeout=timeout, resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        km=km,
+        timeout=timeout,
+        record_timing=False,  # per-cell timestamps would change every run: noisy diffs
+        resources={"metadata": {"path": str(path.parent)}},
     )
     try:
         client.execute()
