@@ -47,3 +47,22 @@ def finite(name: str, values: np.ndarray | torch.Tensor) -> None:
             f"NaN or infinite (the first at index {first[0] if len(first) == 1 else first}). "
             "Fill or drop missing values (for example interpolate them) before windowing."
         )
+
+
+def windows(X: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """X as a float32 tensor, which must be 3-D (windows, seq_length, features)."""
+    X_t = torch.as_tensor(X, dtype=torch.float32)
+    if X_t.dim() != 3:
+        hint = " Add the feature dimension with X.unsqueeze(-1)." if X_t.dim() == 2 else ""
+        raise ValueError(
+            f"X must be 3-D (windows, seq_length, features), got shape {tuple(X_t.shape)}.{hint}"
+        )
+    return X_t
+
+
+def same_length(X: torch.Tensor, y: torch.Tensor) -> None:
+    """Raise ValueError unless X and y hold the same number of windows."""
+    if len(X) != len(y):
+        raise ValueError(
+            f"X and y must hold the same number of windows, got {len(X)} and {len(y)}."
+        )

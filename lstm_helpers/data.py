@@ -149,22 +149,14 @@ def to_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> Pa
 
     Shape: X (M, T, F), y (M, K) -> the same shapes as float32 tensors.
     """
-    X_t = torch.as_tensor(X, dtype=torch.float32)
+    X_t = _checks.windows(X)
     y_t = torch.as_tensor(y, dtype=torch.float32)
-    if X_t.dim() != 3:
-        hint = " Add the feature dimension with X.unsqueeze(-1)." if X_t.dim() == 2 else ""
-        raise ValueError(
-            f"X must be 3-D (windows, seq_length, features), got shape {tuple(X_t.shape)}.{hint}"
-        )
     if y_t.dim() == 1:
         raise ValueError(
             f"y must be 2-D (windows, outputs), got shape {tuple(y_t.shape)}: a (B,) target against "
             "the model's (B, 1) output broadcasts to (B, B) in MSELoss. Use y.unsqueeze(-1)."
         )
-    if len(X_t) != len(y_t):
-        raise ValueError(
-            f"X and y must hold the same number of windows, got {len(X_t)} and {len(y_t)}."
-        )
+    _checks.same_length(X_t, y_t)
     return X_t, y_t
 
 
