@@ -22,7 +22,7 @@ One module per concern; the names below are re-exported for short imports in not
     scaling     fit_scaler, Scaler (fitted on the training part only)
     datasets    load_co2, MonthlySeries (monthly Mauna Loa CO2, notebooks/data/),
                 decompose_monthly (trend and season)
-    classification  wave_classes, make_class_loader, accuracy, confusion_matrix
+    classification  wave_classes, make_class_loader, fit_classifier, accuracy, confusion_matrix
     sequences   per_step_windows, rollout_per_step, pad_sequences, last_valid_step,
                 stream_chunks, detach_hidden, train_stateful
     widgets     Explorer, clipping_explorer, run_experiment (slider explorers; not imported
@@ -39,6 +39,7 @@ from lstm_helpers.classification import (
     accuracy,
     class_tensors,
     confusion_matrix,
+    fit_classifier,
     make_class_loader,
     wave_classes,
 )
@@ -165,6 +166,7 @@ __all__ = [
     "evaluate",
     "fit",
     "fit_ar",
+    "fit_classifier",
     "fit_scaler",
     "forecast_windows",
     "get_device",

@@ -9,6 +9,7 @@ of the backward direction has read almost nothing useful.
 Shape legend: M windows, T steps per window, F features, B batch, C classes.
 Labels are int64 class indices of shape (M,), as `nn.CrossEntropyLoss` expects (not one-hot,
 not float, not (M, 1): `lh.make_loader` is for regression targets and rejects them).
+`fit_classifier` trains a classifier on such windows and labels with `fit` and cross-entropy.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from lstm_helpers import _checks
+from lstm_helpers.config import TrainConfig
 from lstm_helpers.evaluation import predict
+from lstm_helpers.training import History, fit
 
 Pair = tuple[torch.Tensor, torch.Tensor]
 
@@ -63,13 +66,8 @@ def class_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) ->
 
     Shape: X (M, T, F), y (M,) integer class indices -> the same shapes as tensors.
     """
-    X_t = torch.as_tensor(X, dtype=torch.float32)
+    X_t = _checks.windows(X)
     y_t = torch.as_tensor(y)
-    if X_t.dim() != 3:
-        hint = " Add the feature dimension with X.unsqueeze(-1)." if X_t.dim() == 2 else ""
-        raise ValueError(
-            f"X must be 3-D (windows, seq_length, features), got shape {tuple(X_t.shape)}.{hint}"
-        )
     if y_t.dim() != 1:
         hint = " Use y.squeeze(-1)." if y_t.dim() == 2 and y_t.size(-1) == 1 else ""
         hint = " One-hot labels? Use y.argmax(-1)." if y_t.dim() == 2 and not hint else hint
@@ -85,10 +83,7 @@ def class_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) ->
     y_t = y_t.to(torch.int64)
     if len(y_t) and y_t.min() < 0:
         raise ValueError(f"labels must be class indices >= 0, got {int(y_t.min())}.")
-    if len(X_t) != len(y_t):
-        raise ValueError(
-            f"X and y must hold the same number of windows, got {len(X_t)} and {len(y_t)}."
-        )
+    _checks.same_length(X_t, y_t)
     return X_t, y_t
 
 
@@ -108,6 +103,33 @@ def make_class_loader(
     return DataLoader(
         TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
     )
+
+
+def fit_classifier(
+    model: nn.Module,
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    config: TrainConfig | None = None,
+    *,
+    val: tuple[np.ndarray | torch.Tensor, np.ndarray | torch.Tensor] | None = None,
+    batch_size: int = 32,
+    **fit_kwargs,
+) -> History:
+    """`fit` for a classifier: shuffled batches of windows and labels, cross-entropy loss.
+
+    `val=(X_val, y_val)` adds a validation set (one unshuffled loader), which `fit` then monitors
+    for early stopping, `restore_best` and any scheduler. Other keywords (optimizer, scheduler,
+    callback, progress) go to `fit`. Shuffling draws from torch's global RNG: call
+    `lh.set_seed(s)` before building the model to reproduce a run.
+    Shape: X (M, T, F), y (M,) int64 class indices; the model returns (B, C) logits.
+    """
+    loader = make_class_loader(X, y, batch_size=batch_size, shuffle=True)
+    val_loader = None
+    if val is not None:
+        X_val, y_val = val
+        val_loader = make_class_loader(X_val, y_val, batch_size=max(len(X_val), 1))
+    fit_kwargs.setdefault("loss_fn", nn.CrossEntropyLoss())
+    return fit(model, loader, config, val_loader=val_loader, **fit_kwargs)
 
 
 @torch.no_grad()

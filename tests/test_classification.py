@@ -162,6 +162,30 @@ def test_fit_trains_the_classifier_with_cross_entropy():
     assert accuracy(model, Xt, yt) > 0.9
 
 
+def test_fit_classifier_equals_fit_with_a_class_loader_and_cross_entropy():
+    X, y = lh.wave_classes(num_windows=96, seq_length=16, periods=(4, 12), noise_std=0.2)
+    Xv, yv = lh.wave_classes(num_windows=40, seq_length=16, periods=(4, 12), noise_std=0.2, seed=1)
+    config = lh.TrainConfig(lr=1e-2, max_epochs=3)
+    lh.set_seed(0)
+    by_hand = lh.BiLSTMClassifier(hidden_size=8, num_classes=2)
+    expected = lh.fit(
+        by_hand,
+        lh.make_class_loader(X, y, batch_size=32, shuffle=True),
+        config,
+        val_loader=lh.make_class_loader(Xv, yv, batch_size=40),
+        loss_fn=nn.CrossEntropyLoss(),
+        progress=False,
+    )
+    lh.set_seed(0)
+    model = lh.BiLSTMClassifier(hidden_size=8, num_classes=2)
+    history = lh.fit_classifier(model, X, y, config, val=(Xv, yv), progress=False)
+    assert history.train_loss == expected.train_loss and history.val_loss == expected.val_loss
+    for a, b in zip(model.parameters(), by_hand.parameters(), strict=True):
+        assert torch.equal(a, b)
+    with pytest.raises(ValueError, match="integer class indices"):
+        lh.fit_classifier(model, X, y.astype(np.float32), config, progress=False)
+
+
 def test_accuracy_and_confusion_matrix_agree():
     model = lh.BiLSTMClassifier(hidden_size=4, num_classes=3).eval()
     X, y = lh.wave_classes(num_windows=40, seq_length=10)
