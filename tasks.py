@@ -71,7 +71,10 @@ def cmd_test(args: argparse.Namespace) -> None:
     ensure_env()
     env = test_env(args.threads)
     run(PY, "-m", "ruff", "check", ".", env=env)
-    workers = ["-n", str(args.workers), "--dist", "loadfile"] if args.workers > 1 else []
+    # One pytest-xdist worker per `threads` cores: more would oversubscribe the CPU, and torch's
+    # OpenMP threads then spin against each other (minutes per notebook instead of seconds).
+    n = args.workers or max(1, (os.cpu_count() or 1) // args.threads)
+    workers = ["-n", str(n), "--dist", "loadfile"] if n > 1 else []
     # --nbval-current-env: the kernels use this .venv, not whichever kernelspec is found.
     run(PY, "-m", "pytest", "--nbval", "--nbval-current-env", *workers, *args.extra, env=env)
 
@@ -98,7 +101,9 @@ def main() -> None:
     lab.set_defaults(func=cmd_lab)
     test = sub.add_parser("test", help="set up and run ruff, unit tests and nbval")
     test.add_argument("--threads", type=int, default=1, help="torch threads per process (1)")
-    test.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (2)")
+    test.add_argument(
+        "--workers", type=int, default=0, help="pytest-xdist workers (default: cores / threads)"
+    )
     test.set_defaults(func=cmd_test)
     ex = sub.add_parser("execute", help="re-execute notebooks in place, top to bottom")
     ex.add_argument("notebooks", nargs="*", help="notebook paths (default: all numbered ones)")
