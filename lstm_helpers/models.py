@@ -60,6 +60,30 @@ def check_hidden(hidden: Hidden | None, x: torch.Tensor, num_layers: int, hidden
             )
 
 
+def stacked(
+    rnn_class: type[nn.Module],
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    dropout: float,
+    **kwargs: bool,
+) -> nn.Module:
+    """A batch-first recurrent stack (nn.LSTM, nn.RNN, ScratchLSTM) with dropout between layers.
+
+    PyTorch applies dropout only between stacked layers and warns if it is set with one
+    layer, so a single layer gets none.
+    Shape: the module maps x (B, T, F) to output (B, T, D*H) and states (L*D, B, H).
+    """
+    return rnn_class(
+        input_size,
+        hidden_size,
+        num_layers,
+        batch_first=True,
+        dropout=dropout if num_layers > 1 else 0.0,
+        **kwargs,
+    )
+
+
 class LSTMPredictor(nn.Module):
     """The tutorial's model: a stacked LSTM read at the last time step, then a linear layer."""
 
@@ -75,14 +99,7 @@ class LSTMPredictor(nn.Module):
         self.config = ModelConfig(input_size, hidden_size, num_layers, output_size, dropout, "lstm")
         self.hidden_size = hidden_size
         self.num_layers = num_layers
-        # PyTorch applies dropout between stacked layers only, and warns if it is set with 1 layer.
-        self.lstm = nn.LSTM(
-            input_size,
-            hidden_size,
-            num_layers,
-            batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0,
-        )
+        self.lstm = stacked(nn.LSTM, input_size, hidden_size, num_layers, dropout)
         self.fc = nn.Linear(hidden_size, output_size)
 
     def forward(
@@ -114,13 +131,7 @@ class RNNPredictor(nn.Module):
         self.config = ModelConfig(input_size, hidden_size, num_layers, output_size, dropout, "rnn")
         self.hidden_size = hidden_size
         self.num_layers = num_layers
-        self.rnn = nn.RNN(
-            input_size,
-            hidden_size,
-            num_layers,
-            batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0,
-        )
+        self.rnn = stacked(nn.RNN, input_size, hidden_size, num_layers, dropout)
         self.fc = nn.Linear(hidden_size, output_size)
 
     def forward(
@@ -218,13 +229,8 @@ class BiLSTMClassifier(nn.Module):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.num_directions = 2 if bidirectional else 1
-        self.lstm = nn.LSTM(
-            input_size,
-            hidden_size,
-            num_layers,
-            batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0,
-            bidirectional=bidirectional,
+        self.lstm = stacked(
+            nn.LSTM, input_size, hidden_size, num_layers, dropout, bidirectional=bidirectional
         )
         self.fc = nn.Linear(self.num_directions * hidden_size, num_classes)
 
@@ -302,13 +308,8 @@ class PerStepLSTM(nn.Module):
         self.num_layers = num_layers
         self.output_size = output_size
         self.num_directions = 2 if bidirectional else 1
-        self.lstm = nn.LSTM(
-            input_size,
-            hidden_size,
-            num_layers,
-            batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0,
-            bidirectional=bidirectional,
+        self.lstm = stacked(
+            nn.LSTM, input_size, hidden_size, num_layers, dropout, bidirectional=bidirectional
         )
         self.fc = nn.Linear(self.num_directions * hidden_size, output_size)
 

@@ -29,7 +29,7 @@ from torch.nn import functional as F
 
 from lstm_helpers import _checks
 from lstm_helpers.config import ModelConfig
-from lstm_helpers.models import check_hidden, check_input
+from lstm_helpers.models import check_hidden, check_input, stacked
 
 GATES = ("i", "f", "g", "o")  # PyTorch's order of the four blocks of rows in each weight
 
@@ -236,9 +236,7 @@ class ScratchLSTMPredictor(nn.Module):
         )
         self.hidden_size = hidden_size
         self.num_layers = num_layers
-        self.lstm = ScratchLSTM(
-            input_size, hidden_size, num_layers, dropout=dropout if num_layers > 1 else 0.0
-        )
+        self.lstm = stacked(ScratchLSTM, input_size, hidden_size, num_layers, dropout)
         self.fc = nn.Linear(hidden_size, output_size)
 
     def forward(
