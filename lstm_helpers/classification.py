@@ -17,10 +17,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import DataLoader
 
 from lstm_helpers import _checks
 from lstm_helpers.config import TrainConfig
+from lstm_helpers.data import loader_of
 from lstm_helpers.evaluation import predict
 from lstm_helpers.training import History, fit
 
@@ -98,11 +99,8 @@ def make_class_loader(
 
     Shape: X (M, T, F), y (M,) -> batches of X (B, T, F) float32 and y (B,) int64.
     """
-    _checks.positive_int("batch_size", batch_size, "It is the number of windows per step.")
     X_t, y_t = class_tensors(X, y)
-    return DataLoader(
-        TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
-    )
+    return loader_of(X_t, y_t, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last)
 
 
 def fit_classifier(

@@ -174,10 +174,19 @@ def make_loader(
 
     Shape: X (M, T, F), y (M, K) -> batches of X (B, T, F) and y (B, K).
     """
+    return loader_of(*to_tensors(X, y), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last)
+
+
+def loader_of(
+    X: torch.Tensor, y: torch.Tensor, batch_size: int, shuffle: bool, drop_last: bool
+) -> DataLoader:
+    """The DataLoader behind make_loader and make_class_loader, for already checked tensors.
+
+    Shape: X (M, T, F), y (M, ...) -> batches of X (B, T, F) and y (B, ...).
+    """
     _checks.positive_int("batch_size", batch_size, "It is the number of windows per step.")
-    X_t, y_t = to_tensors(X, y)
     return DataLoader(
-        TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
+        TensorDataset(X, y), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
     )
 
 
