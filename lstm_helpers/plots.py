@@ -439,8 +439,9 @@ def plot_histories(
     validation curve rises afterwards while the training curve keeps falling.
     """
     ax = _axes(ax)
-    for i, (label, history) in enumerate(histories.items()):
-        color = f"C{i % 10}"
+    colors = label_colors(histories)
+    for label, history in histories.items():
+        color = colors[label]
         epochs = np.arange(1, history.epochs + 1)
         ax.plot(epochs, history.train_loss, color=color, lw=1.5, label=f"{label}")
         if history.val_loss:
