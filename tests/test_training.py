@@ -30,21 +30,26 @@ def test_short_fit_brings_loss_below_bar(small_task):
     assert history.train_loss[-1] < history.train_loss[0] / 20
 
 
-def test_clipping_bounds_the_norm_the_optimizer_sees(small_task):
-    model = small_model()
-    seen = []
+def recording_adam(model, seen: list) -> torch.optim.Adam:
+    """Adam (lr 1e-2) that appends the total gradient norm it is about to apply to `seen`."""
 
     class RecordingAdam(torch.optim.Adam):
         def step(self, closure=None):
             seen.append(lh.gradient_norm(list(model.parameters())).item())
             return super().step(closure)
 
+    return RecordingAdam(model.parameters(), lr=1e-2)
+
+
+def test_clipping_bounds_the_norm_the_optimizer_sees(small_task):
+    model = small_model()
+    seen = []
     clip = 0.05
     history = lh.fit(
         model,
         small_task.train_loader,
         lh.TrainConfig(clip_norm=clip, max_epochs=2),
-        optimizer=RecordingAdam(model.parameters(), lr=1e-2),
+        optimizer=recording_adam(model, seen),
         progress=False,
     )
     assert len(seen) == len(history.step_grad_norm) > 0
@@ -58,16 +63,11 @@ def test_without_clipping_gradients_are_untouched(small_task):
     model = small_model()
     seen = []
 
-    class RecordingAdam(torch.optim.Adam):
-        def step(self, closure=None):
-            seen.append(lh.gradient_norm(list(model.parameters())).item())
-            return super().step(closure)
-
     history = lh.fit(
         model,
         small_task.train_loader,
         lh.TrainConfig(clip_norm=None, max_epochs=1),
-        optimizer=RecordingAdam(model.parameters(), lr=1e-2),
+        optimizer=recording_adam(model, seen),
         progress=False,
     )
     assert seen == pytest.approx(history.step_grad_norm, rel=1e-6)
