@@ -1,5 +1,9 @@
 """Predictions and error metrics on held-out data.
 
+`evaluate` reads a loader once and scores each batch's predictions against that same batch's
+targets, so it is right even on a shuffled loader. `predict` and `targets` each read a loader
+in its own pass, so they refuse a shuffled one: the two passes would come in different orders.
+
 Shape legend: M windows, B batch, T time steps, F features, O outputs.
 """
 
@@ -10,7 +14,9 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, SequentialSampler
+
+from lstm_helpers.runtime import eval_mode, model_device
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ class Metrics:
 def regression_metrics(y_pred: torch.Tensor, y_true: torch.Tensor) -> Metrics:
     """MSE, RMSE and MAE of predictions against targets of the same shape.
 
-    Shape: y_pred and y_true (M, O), equal.
+    Shape: y_pred and y_true (M, O), equal, M >= 1.
     """
     y_pred, y_true = torch.as_tensor(y_pred), torch.as_tensor(y_true)
     if y_pred.shape != y_true.shape:
@@ -37,43 +43,79 @@ def regression_metrics(y_pred: torch.Tensor, y_true: torch.Tensor) -> Metrics:
             f"predictions and targets must have the same shape, got {tuple(y_pred.shape)} and "
             f"{tuple(y_true.shape)}. Comparing (B,) with (B, 1) would broadcast to (B, B)."
         )
+    if y_true.numel() == 0:
+        raise ValueError(
+            f"no predictions to score: got empty tensors of shape {tuple(y_true.shape)}. "
+            "Is the data split or the loader empty? Check the fractions of lh.time_split."
+        )
     err = (y_pred.double() - y_true.double()).flatten()
     mse = float((err**2).mean())
     return Metrics(mse=mse, rmse=math.sqrt(mse), mae=float(err.abs().mean()))
+
+
+def check_ordered(loader: DataLoader, what: str) -> None:
+    """Raise ValueError unless `loader` yields its windows in a fixed order (not shuffled).
+
+    Shape: none.
+    """
+    if not isinstance(loader.sampler, SequentialSampler):
+        raise ValueError(
+            f"{what} needs a loader that yields its windows in a fixed order, got one with a "
+            f"{type(loader.sampler).__name__} (shuffle=True?): two passes over it come in "
+            "different orders, so predictions and targets would not line up. Use an unshuffled "
+            "loader (make_loader(..., shuffle=False), e.g. data.test_loader), pass the windows "
+            "X directly, or call lh.evaluate, which scores each batch against its own targets."
+        )
 
 
 @torch.no_grad()
 def predict(
     model: nn.Module, data: torch.Tensor | DataLoader, batch_size: int = 1024
 ) -> torch.Tensor:
-    """Predictions in eval mode (dropout off) without gradients, on the CPU.
+    """Predictions in eval mode (dropout off) without gradients, on the CPU, in input order.
 
-    The model's train/eval mode is restored afterwards.
-    Shape: data (M, T, F) or a loader of (B, T, F) batches -> (M, O).
+    The model's train/eval mode is restored afterwards. A loader must not be shuffled.
+    Shape: data (M, T, F) or an unshuffled loader of (B, T, F) batches -> (M, O).
     """
-    was_training = model.training
-    model.eval()  # dropout off: predictions are deterministic
-    device = next(model.parameters()).device
-    batches = data if isinstance(data, DataLoader) else torch.as_tensor(data).split(batch_size)
-    try:
-        outputs = []
-        for batch in batches:
-            x = batch[0] if isinstance(batch, (list, tuple)) else batch
-            pred, _ = model(x.to(device))  # (B, T, F) -> (B, O)
-            outputs.append(pred.cpu())
-        return torch.cat(outputs)
-    finally:
-        model.train(was_training)
+    if isinstance(data, DataLoader):
+        check_ordered(data, "predict")
+        batches = (b[0] if isinstance(b, (list, tuple)) else b for b in data)
+    else:
+        batches = torch.as_tensor(data).split(batch_size)
+    device = model_device(model)
+    with eval_mode(model):  # dropout off: predictions are deterministic
+        outputs = [model(x.to(device))[0].cpu() for x in batches]  # (B, T, F) -> (B, O)
+    if not outputs:
+        raise ValueError("no windows to predict: the data or the loader is empty.")
+    return torch.cat(outputs)
 
 
 def targets(loader: DataLoader) -> torch.Tensor:
-    """All targets of a loader, in its order.
+    """All targets of an unshuffled loader, in its order.
 
     Shape: batches of y (B, O) -> (M, O).
     """
-    return torch.cat([yb for _, yb in loader])
+    check_ordered(loader, "targets")
+    parts = [yb for _, yb in loader]
+    if not parts:
+        raise ValueError("no targets: the loader is empty.")
+    return torch.cat(parts)
 
 
+@torch.no_grad()
 def evaluate(model: nn.Module, loader: DataLoader) -> Metrics:
-    """Metrics of a model on every window of a (not shuffled) loader."""
-    return regression_metrics(predict(model, loader), targets(loader))
+    """Metrics of a model on every window of a loader, read in one pass (eval mode).
+
+    Each batch's predictions are compared with that batch's own targets, so the result is the
+    same whether or not the loader shuffles.
+    Shape: loader batches x (B, T, F), y (B, O) -> Metrics over all M windows.
+    """
+    device = model_device(model)
+    preds, trues = [], []
+    with eval_mode(model):
+        for xb, yb in loader:
+            preds.append(model(xb.to(device))[0].cpu())  # (B, T, F) -> (B, O)
+            trues.append(yb)
+    if not preds:
+        raise ValueError("no windows to evaluate: the loader is empty.")
+    return regression_metrics(torch.cat(preds), torch.cat(trues))

@@ -40,9 +40,28 @@ def test_predict_batches_and_loader_give_the_same_result():
     )
 
 
-def test_evaluate_equals_metrics_of_predictions():
-    model = lh.LSTMPredictor(hidden_size=8)
-    X, y = lh.make_windows(lh.sine_series(120), 10)
-    loader = lh.make_loader(X, y, batch_size=16)
-    expected = lh.regression_metrics(lh.predict(model, loader), lh.targets(loader))
-    assert lh.evaluate(model, loader) == expected
+def test_evaluate_scores_each_window_against_its_own_target():
+    """Hand-made targets: a model that predicts 0 scores exactly the targets' squares."""
+
+    class Zero(torch.nn.Module):
+        def forward(self, x, hidden=None):
+            return x.new_zeros(len(x), 1), hidden
+
+    X = torch.zeros(6, 3, 1)
+    y = torch.tensor([[1.0], [2.0], [0.0], [3.0], [0.0], [1.0]])
+    for shuffle in (False, True):
+        metrics = lh.evaluate(Zero(), lh.make_loader(X, y, batch_size=4, shuffle=shuffle))
+        assert metrics.mse == pytest.approx((1 + 4 + 0 + 9 + 0 + 1) / 6)
+        assert metrics.mae == pytest.approx((1 + 2 + 3 + 1) / 6)
+
+
+def test_evaluate_pairs_predictions_with_targets_on_a_shuffled_loader():
+    """A model that echoes each window's last value: perfect only if pairs stay aligned."""
+
+    class Echo(torch.nn.Module):
+        def forward(self, x, hidden=None):
+            return x[:, -1, :], hidden
+
+    X = torch.arange(40.0).reshape(40, 1, 1)
+    loader = lh.make_loader(X, X[:, 0, :], batch_size=8, shuffle=True)
+    assert lh.evaluate(Echo(), loader).mse == 0.0
