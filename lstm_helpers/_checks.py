@@ -16,11 +16,19 @@ def positive_int(name: str, value: object, hint: str = "") -> int:
     return int(value)
 
 
-def fraction(name: str, value: float, *, low: float, high: float, hint: str = "") -> float:
-    """Return `value` if low <= value < high, else raise ValueError."""
-    if not isinstance(value, (int, float)) or not (low <= value < high):
+def fraction(
+    name: str, value: float, *, low: float, high: float, hint: str = "", open_low: bool = False
+) -> float:
+    """Return `value` if low <= value < high (low < value with `open_low`), else raise ValueError."""
+    above = value > low if open_low else value >= low
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (above and value < high)
+    ):
         fix = f" {hint}" if hint else ""
-        raise ValueError(f"{name} must be in [{low}, {high}), got {value!r}.{fix}")
+        interval = f"{'(' if open_low else '['}{low}, {high})"
+        raise ValueError(f"{name} must be in {interval}, got {value!r}.{fix}")
     return float(value)
 
 
@@ -38,12 +46,17 @@ def positive_float(name: str, value: float, hint: str = "") -> float:
 
 def finite(name: str, values: np.ndarray | torch.Tensor) -> None:
     """Raise ValueError if `values` holds NaN or infinite entries, naming how many and where."""
-    arr = values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
-    bad = ~np.isfinite(arr)
+    if isinstance(values, torch.Tensor):
+        bad = ~torch.isfinite(values.detach())
+        if not bad.any():
+            return
+        bad = bad.cpu().numpy()
+    else:
+        bad = ~np.isfinite(np.asarray(values))
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"{name} must hold only finite numbers, but {int(bad.sum())} of {arr.size} values are "
+            f"{name} must hold only finite numbers, but {int(bad.sum())} of {bad.size} values are "
             f"NaN or infinite (the first at index {first[0] if len(first) == 1 else first}). "
             "Fill or drop missing values (for example interpolate them) before windowing."
         )

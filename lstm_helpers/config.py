@@ -43,11 +43,13 @@ class DataConfig:
         _checks.positive_int("batch_size", self.batch_size)
         if self.noise_std < 0:
             raise ValueError(f"noise_std must be >= 0, got {self.noise_std}.")
-        _checks.fraction("train_frac", self.train_frac, low=1e-9, high=1.0 + 1e-9)
+        _checks.fraction("train_frac", self.train_frac, low=0.0, high=1.0, open_low=True)
         _checks.fraction("val_frac", self.val_frac, low=0.0, high=1.0)
-        if self.train_frac + self.val_frac > 1.0 + 1e-9:
+        if self.train_frac + self.val_frac >= 1.0 - 1e-9:
             raise ValueError(
-                f"train_frac + val_frac must be at most 1, got {self.train_frac} + {self.val_frac}."
+                f"train_frac + val_frac must be below 1 so that a test part remains, got "
+                f"{self.train_frac} + {self.val_frac}. Use, for example, train_frac=0.7, "
+                "val_frac=0.15."
             )
 
 

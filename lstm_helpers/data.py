@@ -107,11 +107,19 @@ def make_windows(
 
 @dataclass(frozen=True)
 class Split:
-    """Time-ordered train / validation / test parts of a windowed data set (tensors)."""
+    """Time-ordered train / validation / test parts of a windowed data set (tensors).
+
+    No target time step belongs to two parts: with a horizon K > 1 the last K-1 windows before
+    each cut are left out (the gap), since their later targets lie in the next part.
+    `train_stop` is the series index where the training data ends: every input and target of
+    a training window lies in `series[:train_stop]`, so fit a scaler on exactly that.
+    """
 
     train: Pair
     val: Pair | None
     test: Pair
+    train_stop: int  # series[:train_stop] holds every training input and target
+    gap: int  # windows left out before each cut: horizon - 1
 
 
 def time_split(
@@ -119,28 +127,52 @@ def time_split(
     y: np.ndarray | torch.Tensor,
     train_frac: float = 0.8,
     val_frac: float = 0.0,
+    horizon: int | None = None,
 ) -> Split:
-    """Split windows in time order: first `train_frac`, next `val_frac`, the rest is test.
+    """Split windows in time order by target time: first `train_frac`, next `val_frac`, rest test.
 
-    No shuffling before the split: the test windows come after all training windows.
+    The windows must come from one series in order (as `make_windows` gives them): window i
+    reads steps i..i+T-1 and predicts steps i+T..i+T+K-1, with K = `horizon` (default
+    y.shape[1]). The cuts fall after `train_frac` and `train_frac + val_frac` of the windows;
+    with K > 1 the K-1 windows before each cut are dropped, so that no target step of one part
+    is also a target of the next (the model must not train on values it is validated or tested
+    on). No shuffling: every test target comes after every training target. Every part must
+    hold at least one window: there is always a test part.
     Shape: X (M, T, F), y (M, K) -> float32 tensors with the same trailing dimensions.
     """
     X_t, y_t = to_tensors(X, y)
-    m = len(X_t)
-    _checks.fraction("train_frac", train_frac, low=1e-9, high=1.0 + 1e-9)
+    m, seq_length = X_t.shape[0], X_t.shape[1]
+    k = y_t.shape[1] if horizon is None else _checks.positive_int("horizon", horizon)
+    _checks.fraction("train_frac", train_frac, low=0.0, high=1.0, open_low=True)
     _checks.fraction("val_frac", val_frac, low=0.0, high=1.0)
+    if train_frac + val_frac >= 1.0 - 1e-9:
+        raise ValueError(
+            f"train_frac + val_frac must be below 1 so that a test part remains, got "
+            f"{train_frac} + {val_frac}. Use, for example, train_frac=0.7, val_frac=0.15."
+        )
     # + 1e-9: 0.7 + 0.1 is 0.7999999999999999 in floating point; count it as 0.8.
     n_train = math.floor(train_frac * m + 1e-9)
     n_trainval = math.floor((train_frac + val_frac) * m + 1e-9)
-    if n_train == 0 or n_trainval > m or (val_frac > 0 and n_trainval == n_train):
+    gap = k - 1
+    train_end = n_train - gap  # windows [0, train_end) have all K targets before the cut
+    val_end = n_trainval - gap
+    sizes = {"train": train_end, "val": val_end - n_train, "test": m - n_trainval}
+    if sizes["train"] < 1 or sizes["test"] < 1 or (val_frac > 0 and sizes["val"] < 1):
+        shown = ", ".join(f"{name} {max(size, 0)}" for name, size in sizes.items())
+        dropped = f", after dropping {gap} window(s) before each cut for horizon {k}" if gap else ""
         raise ValueError(
             f"train_frac={train_frac}, val_frac={val_frac} of {m} windows leaves an empty part "
-            f"(train {n_train}, val {n_trainval - n_train}, test {m - n_trainval}). "
-            "Use a longer series or other fractions."
+            f"({shown}{dropped}). Use a longer series, other fractions or a shorter horizon."
         )
-    val = (X_t[n_train:n_trainval], y_t[n_train:n_trainval]) if val_frac > 0 else None
+    val = (X_t[n_train:val_end], y_t[n_train:val_end]) if val_frac > 0 else None
     return Split(
-        train=(X_t[:n_train], y_t[:n_train]), val=val, test=(X_t[n_trainval:], y_t[n_trainval:])
+        train=(X_t[:train_end], y_t[:train_end]),
+        val=val,
+        test=(X_t[n_trainval:], y_t[n_trainval:]),
+        # The last training window starts at train_end - 1 and its last target is at
+        # train_end - 1 + T + K - 1 = n_train + T - 1.
+        train_stop=n_train + seq_length,
+        gap=gap,
     )
 
 
@@ -157,6 +189,8 @@ def to_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> Pa
             "the model's (B, 1) output broadcasts to (B, B) in MSELoss. Use y.unsqueeze(-1)."
         )
     _checks.same_length(X_t, y_t)
+    _checks.finite("X", X_t)
+    _checks.finite("y", y_t)
     return X_t, y_t
 
 

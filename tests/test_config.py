@@ -52,7 +52,7 @@ def test_train_config_errors(kwargs, match):
         ({"seq_length": 1000}, "at least one window fits"),
         ({"batch_size": 0}, "batch_size"),
         ({"noise_std": -1}, "noise_std"),
-        ({"train_frac": 0.9, "val_frac": 0.2}, "at most 1"),
+        ({"train_frac": 0.9, "val_frac": 0.2}, "below 1 so that a test part remains"),
     ],
 )
 def test_data_config_errors(kwargs, match):
@@ -86,8 +86,17 @@ def test_set_seed_makes_torch_numpy_and_random_repeatable():
     assert a == (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002
 
 
-def test_get_device_is_cpu_without_cuda():
+@pytest.mark.parametrize(("available", "expected"), [(False, "cpu"), (True, "cuda")])
+def test_get_device_picks_cuda_exactly_when_it_is_available(monkeypatch, available, expected):
     import torch
 
-    expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert lh.get_device().type == expected
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
+    assert lh.get_device() == torch.device(expected)
+
+
+def test_the_unit_tests_run_with_the_thread_count_they_state():
+    import os
+
+    import torch
+
+    assert torch.get_num_threads() == int(os.environ.get("OMP_NUM_THREADS", "1"))
