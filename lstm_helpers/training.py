@@ -18,6 +18,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from lstm_helpers.config import TrainConfig
+from lstm_helpers.runtime import eval_mode, model_device
 
 
 class TrainingDiverged(RuntimeError):
@@ -40,6 +41,9 @@ class History:
     lr: list[float] = field(default_factory=list)
     stop_reason: str = ""
     best_epoch: int | None = None  # 1-based epoch with the lowest monitored loss
+    restored_epoch: int | None = (
+        None  # after divergence: whose weights the model holds (0: initial)
+    )
 
     @property
     def epochs(self) -> int:
@@ -69,20 +73,23 @@ def gradient_norm(parameters: list[nn.Parameter]) -> torch.Tensor:
 
 @torch.no_grad()
 def mean_loss(model: nn.Module, loader: DataLoader, loss_fn: nn.Module | None = None) -> float:
-    """Average loss per window over a loader, in eval mode (dropout off).
+    """Average loss per window over a loader, in eval mode (dropout off); the mode is restored.
 
     Shape: loader batches x (B, T, F), y matching the model's output.
     """
     loss_fn = loss_fn if loss_fn is not None else nn.MSELoss()
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
+    device = model_device(model)
     total, count = 0.0, 0
-    for xb, yb in loader:
-        pred, _ = model(xb.to(device))
-        total += loss_fn(pred, yb.to(device)).item() * len(xb)
-        count += len(xb)
-    model.train(was_training)
+    with eval_mode(model):
+        for xb, yb in loader:
+            pred, _ = model(xb.to(device))
+            total += loss_fn(pred, yb.to(device)).item() * len(xb)
+            count += len(xb)
+    if count == 0:
+        raise ValueError(
+            "the loader holds no windows, so there is no loss to average. Is the validation "
+            "or test part empty? Check the fractions given to lh.time_split."
+        )
     return total / count
 
 
@@ -113,12 +120,21 @@ def fit(
     if on_diverge not in ("raise", "stop"):
         raise ValueError(f"on_diverge must be 'raise' or 'stop', got {on_diverge!r}.")
     params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError(f"{type(model).__name__} has no trainable parameters: nothing to fit.")
     device = params[0].device
     optimizer = optimizer or torch.optim.Adam(params, lr=cfg.lr)
+    if scheduler is not None and getattr(scheduler, "optimizer", None) is not optimizer:
+        raise ValueError(
+            "the scheduler is bound to a different optimizer than the one fit steps, so it "
+            "would change a learning rate that is never used. Build the optimizer first, pass "
+            "it as fit(..., optimizer=opt), and bind the scheduler to that same opt."
+        )
+    # The weights to fall back on if training diverges: the initial ones until an epoch ends.
+    fallback = copy.deepcopy(model.state_dict())
     check_shapes = loss_fn is None  # MSE silently broadcasts mismatched shapes; catch that
     loss_fn = loss_fn if loss_fn is not None else nn.MSELoss()
     history = History()
-    best_state = None
     bar = (
         _ProgressBar(cfg.max_epochs) if (progress or (progress is None and _in_kernel())) else None
     )
@@ -143,12 +159,16 @@ def fit(
             loss_value, norm_value = loss.item(), norm.item()
             if not (math.isfinite(loss_value) and math.isfinite(norm_value)):
                 history.stop_reason = "diverged"
-                message = _divergence_message(epoch, step, loss_value, norm_value, cfg, xb)
+                model.load_state_dict(fallback)  # never leave the model with exploded weights
+                history.restored_epoch = history.best_epoch or 0
+                lr = optimizer.param_groups[0]["lr"]
+                message = _divergence_message(
+                    epoch, step, loss_value, norm_value, lr, cfg.clip_norm, xb, history
+                )
                 if bar:
                     bar.finish(message, ok=False)
                 if on_diverge == "raise":
                     raise TrainingDiverged(message, history)
-                _restore(model, best_state, cfg)
                 return history
             if cfg.clip_norm is not None:
                 # Rescale all gradients together so their total norm is at most clip_norm:
@@ -160,6 +180,11 @@ def fit(
             total += loss_value * len(xb)
             count += len(xb)
 
+        if count == 0:
+            raise ValueError(
+                "train_loader yielded no windows, so there is nothing to train on. Is the "
+                "training part empty, or drop_last=True with fewer windows than one batch?"
+            )
         history.train_loss.append(total / count)
         history.grad_norm.append(max_norm)
         history.lr.append(optimizer.param_groups[0]["lr"])
@@ -173,7 +198,7 @@ def fit(
                 scheduler.step()
         if history.best_epoch is None or monitored < history.monitored[history.best_epoch - 1]:
             history.best_epoch = epoch
-            best_state = copy.deepcopy(model.state_dict()) if cfg.restore_best else None
+            fallback = copy.deepcopy(model.state_dict())  # the best weights so far
         history.epoch_seconds.append(time.perf_counter() - start)
         if bar:
             bar.update(epoch, history)
@@ -193,34 +218,43 @@ def fit(
         if history.stop_reason:
             break
 
-    _restore(model, best_state, cfg)
+    if cfg.restore_best:
+        model.load_state_dict(fallback)  # the best epoch's weights
     if bar:
         bar.finish(history.stop_reason, ok=True)
     return history
 
 
-def _restore(model: nn.Module, best_state: dict | None, cfg: TrainConfig) -> None:
-    """Load the best epoch's weights back, if asked to and if they were kept."""
-    if cfg.restore_best and best_state is not None:
-        model.load_state_dict(best_state)
-
-
 def _divergence_message(
-    epoch: int, step: int, loss: float, norm: float, cfg: TrainConfig, xb: torch.Tensor
+    epoch: int,
+    step: int,
+    loss: float,
+    norm: float,
+    lr: float,
+    clip_norm: float | None,
+    xb: torch.Tensor,
+    history: History,
 ) -> str:
+    """What happened, what was restored, and what to change, quoting the optimizer's real lr."""
     where = (
         f"Training diverged at epoch {epoch}, step {step}: loss {loss}, gradient norm {norm:.3g}."
     )
+    if history.restored_epoch:
+        where += (
+            f" The model holds the weights of epoch {history.restored_epoch} (the best so far)."
+        )
+    else:
+        where += " The model holds its initial weights again (no epoch had finished)."
     if not torch.isfinite(xb).all():
         return f"{where} The input batch holds NaN or infinite values: clean the data first."
     clip = (
         " with gradient clipping off (clip_norm=None)"
-        if cfg.clip_norm is None
-        else f" even with clip_norm={cfg.clip_norm:g}"
+        if clip_norm is None
+        else f" even with clip_norm={clip_norm:g}"
     )
-    fix = f"Lower the learning rate (try lr={cfg.lr / 10:.3g})"
-    fix += " or turn clipping on (clip_norm=1.0)." if cfg.clip_norm is None else "."
-    return f"{where} The likely cause is a learning rate too high (lr={cfg.lr:g}){clip}. {fix}"
+    fix = f"Lower the learning rate (try lr={lr / 10:.3g})"
+    fix += " or turn clipping on (clip_norm=1.0)." if clip_norm is None else "."
+    return f"{where} The likely cause is a learning rate too high (lr={lr:g}){clip}. {fix}"
 
 
 def _in_kernel() -> bool:
