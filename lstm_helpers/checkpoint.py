@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import tempfile
+import secrets
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -39,7 +39,7 @@ _CONFIGS = {
     "ModelConfig": (ModelConfig, build_model),
     "ClassifierConfig": (ClassifierConfig, BiLSTMClassifier.from_config),
 }
-_PLAIN = (str, int, float, bool, type(None), torch.Tensor)
+_PLAIN = (str, int, float, bool, type(None), torch.Tensor, nn.Parameter)
 
 
 def save_checkpoint(
@@ -79,16 +79,18 @@ def save_checkpoint(
         "scheduler": scheduler.state_dict() if scheduler is not None else None,
         "extra": extra,
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _temporary_name(path)
     try:
+        # O_EXCL: a fresh file; mode 0o666 is narrowed by the process umask, as open() does,
+        # without reading or changing the umask (which would race with other threads).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as f:
             torch.save(payload, f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file owner-only; give it normal rights
         os.replace(tmp, path)  # atomic on POSIX and Windows
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)  # make the rename itself durable (POSIX; a no-op elsewhere)
     return path
@@ -110,34 +112,64 @@ def load_checkpoint(
     that holds arbitrary Python objects, or a `model` built with a different config.
     """
     path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}: check the path.")
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
         found = re.search(r"GLOBAL ([\w.]+)", str(err))
-        what = f"it would have to import and call {found.group(1)}" if found else str(err)[:200]
+        if found:
+            what = f"it holds pickled Python objects (loading it would call {found.group(1)})"
+        else:
+            reason = re.search(r"(Unsupported [^\n]*)", str(err))
+            detail = reason.group(1) if reason else "not a torch.save file"
+            what = (
+                f"weights_only loading cannot read it ({detail}): it is a plain pickle, which "
+                "could run arbitrary code when loaded, or a damaged file"
+            )
         raise ValueError(
-            f"refusing to load {path}: it holds pickled Python objects, not only tensors and plain "
-            f"values ({what}). Loading it fully could run arbitrary code. If you made the file "
-            "yourself with torch.save(model), re-save it with save_checkpoint(path, model)."
+            f"refusing to load {path}: {what}. A checkpoint holds only tensors and plain values. "
+            "If you made the file yourself with torch.save(model) or pickle, re-save it with "
+            "save_checkpoint(path, model)."
         ) from err
+    except (RuntimeError, EOFError, OSError, ValueError, KeyError, IndexError) as err:
+        raise _unreadable(path, err) from err
     saved = _saved_config(path, checkpoint)
     if model is None:
         model = _CONFIGS[type(saved).__name__][1](saved)
     else:
         _check_same_config(saved, getattr(model, "config", None))
-    model.load_state_dict(checkpoint["state_dict"])  # copies into the model's own device
+    try:
+        model.load_state_dict(checkpoint["state_dict"])  # copies into the model's own device
+    except (RuntimeError, KeyError, TypeError, AttributeError) as err:
+        raise ValueError(
+            f"{path} holds weights that do not fit a model with this config (a damaged or "
+            f"edited file?): {str(err).strip()[:300]}"
+        ) from err
     if optimizer is not None:
         if checkpoint.get("optimizer") is None:
             raise ValueError(
                 f"{path} holds no optimizer state; save it with save_checkpoint(..., optimizer=opt)."
             )
-        optimizer.load_state_dict(checkpoint["optimizer"])
+        try:
+            optimizer.load_state_dict(checkpoint["optimizer"])
+        except (ValueError, KeyError, TypeError, RuntimeError) as err:
+            raise ValueError(
+                f"{path} holds optimizer state that does not fit this optimizer (another "
+                f"optimizer type or other parameters?): {str(err).strip()[:300]}"
+            ) from err
     if scheduler is not None:
         if checkpoint.get("scheduler") is None:
             raise ValueError(
                 f"{path} holds no scheduler state; save it with save_checkpoint(..., scheduler=s)."
             )
-        scheduler.load_state_dict(checkpoint["scheduler"])
+        try:
+            scheduler.load_state_dict(checkpoint["scheduler"])
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise ValueError(
+                f"{path} holds scheduler state that does not fit this scheduler: "
+                f"{str(err).strip()[:300]}"
+            ) from err
     model.eval()
     return model, checkpoint
 
@@ -187,7 +219,7 @@ def _saved_config(path: Path, checkpoint: object) -> ModelConfig | ClassifierCon
         not isinstance(checkpoint, dict)
         or checkpoint.get("format") not in _READABLE_FORMATS
         or not isinstance(checkpoint.get("config"), dict)
-        or "state_dict" not in checkpoint
+        or not isinstance(checkpoint.get("state_dict"), dict)
     ):
         raise ValueError(
             f"{path} is not an lstm_helpers checkpoint (format {FORMAT}): write it with "
@@ -201,8 +233,8 @@ def _saved_config(path: Path, checkpoint: object) -> ModelConfig | ClassifierCon
         )
     try:
         return _CONFIGS[name][0](**checkpoint["config"])
-    except TypeError as err:  # unknown or missing fields: a newer or older package version
-        raise ValueError(f"{path} holds a {name} this version cannot read: {err}.") from err
+    except (TypeError, ValueError) as err:  # unknown fields (another version) or bad values
+        raise ValueError(f"{path} holds a {name} this version cannot read: {err}") from err
 
 
 def _check_same_config(saved: object, current: object) -> None:
@@ -227,28 +259,42 @@ def _check_same_config(saved: object, current: object) -> None:
 
 
 def _check_plain(name: str, value: object) -> None:
-    """Raise ValueError unless `value` is something weights_only loading accepts back."""
-    if isinstance(value, dict):
+    """Raise ValueError unless `value` is something weights_only loading accepts back.
+
+    Exact types only: a subclass such as a namedtuple, a defaultdict or a str Enum saves fine
+    but cannot be loaded with weights_only=True, so it is refused here, at save time.
+    """
+    kind = type(value)
+    if kind is dict:
         for key, item in value.items():
-            if not isinstance(key, (str, int)):
+            if type(key) not in (str, int):
                 raise ValueError(f"{name} keys must be strings or integers, got {key!r}.")
             _check_plain(f"{name}[{key!r}]", item)
-    elif isinstance(value, (list, tuple)):
+    elif kind in (list, tuple):
         for i, item in enumerate(value):
             _check_plain(f"{name}[{i}]", item)
-    elif not isinstance(value, _PLAIN) or type(value).__module__ == "numpy":
+    elif kind not in _PLAIN:
         raise ValueError(
-            f"{name} is a {type(value).__module__}.{type(value).__qualname__}, which a "
-            "weights_only load refuses. Store plain values: float(x) for NumPy numbers, "
-            "x.tolist() or torch.as_tensor(x) for arrays, dataclasses.asdict(obj) for dataclasses."
+            f"{name} is a {kind.__module__}.{kind.__qualname__}, which a weights_only load "
+            "refuses. Store plain values: float(x) for NumPy numbers, x.tolist() or "
+            "torch.as_tensor(x) for arrays, dataclasses.asdict(obj) for dataclasses, dict(d) "
+            "for a defaultdict, tuple(t) for a namedtuple, e.value for an Enum member."
         )
 
 
-def _umask() -> int:
-    """The process's file-creation mask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _unreadable(path: Path, err: BaseException) -> ValueError:
+    """The error for a file torch.load cannot read: empty, truncated or not a checkpoint."""
+    detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else "no detail"
+    return ValueError(
+        f"cannot read {path} as a checkpoint: it is empty, truncated or not a file written by "
+        f"torch.save ({type(err).__name__}: {detail}). Save it again with "
+        "save_checkpoint(path, model), or check that the path is right."
+    )
+
+
+def _temporary_name(path: Path) -> Path:
+    """A name for the temporary file beside `path` that no other writer uses."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
 
 
 def _fsync_dir(folder: Path) -> None:
