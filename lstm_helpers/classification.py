@@ -68,6 +68,7 @@ def class_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) ->
     Shape: X (M, T, F), y (M,) integer class indices -> the same shapes as tensors.
     """
     X_t = _checks.windows(X)
+    _checks.finite("X", X_t)
     y_t = torch.as_tensor(y)
     if y_t.dim() != 1:
         hint = " Use y.squeeze(-1)." if y_t.dim() == 2 and y_t.size(-1) == 1 else ""
@@ -150,10 +151,14 @@ def accuracy(
             pred = predict(model, xb).argmax(dim=1)  # (B, C) -> (B,)
             correct += int((pred == yb.cpu()).sum())
             count += len(yb)
+        if count == 0:
+            raise ValueError("the loader holds no windows: there is no accuracy to compute.")
         return correct / count
     if y is None:
         raise ValueError("labels y are needed to compute the accuracy of windows X.")
     X_t, y_t = class_tensors(X, y)
+    if len(y_t) == 0:
+        raise ValueError("X and y hold no windows: there is no accuracy to compute.")
     pred = predict(model, X_t).argmax(dim=1)  # (M, C) -> (M,)
     return float((pred == y_t).float().mean())
 

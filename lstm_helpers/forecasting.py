@@ -197,6 +197,8 @@ def error_by_horizon(y_pred: ArrayLike, y_true: ArrayLike, metric: str = "rmse")
         raise ValueError(
             f"predictions and targets must both be (windows, horizon), got {p.shape} and {t.shape}."
         )
+    if len(t) == 0:
+        raise ValueError("no windows to score: predictions and targets are empty.")
     err = p.astype(np.float64) - t.astype(np.float64)  # (M, K)
     if metric == "mae":
         return np.abs(err).mean(axis=0)

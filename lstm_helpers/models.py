@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from lstm_helpers.config import ClassifierConfig, ModelConfig
+from lstm_helpers.sequences import last_valid_step
 
 Hidden = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
 
@@ -156,7 +157,12 @@ def build_model(config: ModelConfig) -> nn.Module:
         from lstm_helpers.scratch import ScratchLSTMPredictor  # lazy: scratch imports this module
 
         return ScratchLSTMPredictor(**kwargs)
-    return RNNPredictor(**kwargs)
+    if config.cell == "rnn":
+        return RNNPredictor(**kwargs)
+    raise ValueError(
+        f"cell must be one of 'lstm', 'rnn', 'scratch_lstm', got {config.cell!r}: "
+        "no predictor is defined for it."
+    )
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -267,14 +273,20 @@ class BiLSTMClassifier(nn.Module):
             out, _ = nn.utils.rnn.pad_packed_sequence(
                 packed_out, batch_first=True, total_length=x.size(1)
             )  # (B, T, D*H), zeros after each window's end
-        return self.fc(self.readout(out, h_n)), (h_n, c_n)
+        return self.fc(self.readout(out, h_n, lengths)), (h_n, c_n)
 
-    def readout(self, out: torch.Tensor, h_n: torch.Tensor) -> torch.Tensor:
+    def readout(
+        self, out: torch.Tensor, h_n: torch.Tensor, lengths: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """The features the linear layer sees, as chosen by `config.readout`.
 
-        Shape: out (B, T, D*H), h_n (L*D, B, H) -> (B, D*H).
+        "last_step" reads `out` at each window's own last real step when `lengths` is given
+        (a padded position holds zeros, not the window's summary).
+        Shape: out (B, T, D*H), h_n (L*D, B, H), lengths (B,) or None -> (B, D*H).
         """
         if self.config.readout == "last_step":
+            if lengths is not None:
+                return last_valid_step(out, lengths)  # (B, D*H) at step lengths[b] - 1
             return out[:, -1, :]  # the tutorial's readout: backward half after ONE step
         if self.num_directions == 2:
             # h_n is ordered (layer, direction): the top layer's forward state is h_n[-2],

@@ -67,6 +67,10 @@ def rollout_per_step(
     Shape: history (T0,) or (B, T0) or (B, T0, 1) -> forecasts (B, K) float32 on the CPU.
     """
     _checks.positive_int("steps", steps)
+    if window is not None:
+        _checks.positive_int(
+            "window", window, "It is the number of latest values read per step; None reads all."
+        )
     x = torch.as_tensor(history, dtype=torch.float32)
     if x.dim() == 1:
         x = x[None, :, None]  # (T0,) -> (1, T0, 1)
