@@ -1,10 +1,18 @@
-"""Unit-test fixtures: a non-interactive plotting backend and one torch thread."""
+"""Unit-test fixtures: a non-interactive plotting backend, a fixed torch thread count, a seed.
+
+The thread count is `OMP_NUM_THREADS` (which `tasks.py test --threads N` sets, and which the
+notebook kernels read too), or 1 when it is not set, so a bare `pytest` runs like the suite.
+"""
+
+import os
 
 import matplotlib
 import pytest
 import torch
 
 matplotlib.use("Agg")
+THREADS = int(os.environ.get("OMP_NUM_THREADS", "1"))
+torch.set_num_threads(THREADS)
 
 
 @pytest.fixture(autouse=True)

@@ -37,9 +37,14 @@ def test_placeholder_is_not_answered_and_falsy(capsys):
     assert check.batches((..., 3), 5, num_windows=10, batch_size=3).status == "unanswered"
 
 
-def test_result_prints_nothing_more_as_a_cell_value():
+def test_result_prints_nothing_more_as_a_cell_value(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
     result = check.clip_factor(1.0, norm=0.5, max_norm=1.0)
-    assert result._ipython_display_() is None
+    assert capsys.readouterr().out.startswith("✓")  # the checker printed its message once
+    data, metadata = InteractiveShell.instance().display_formatter.format(result)
+    assert (data, metadata) == ({}, {})  # as a cell's value it shows nothing more
+    assert capsys.readouterr().out == ""
     assert str(result).startswith("✓")
 
 
