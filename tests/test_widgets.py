@@ -130,8 +130,11 @@ def test_an_error_in_a_control_callback_is_shown(explorer, monkeypatch):
     assert "ZeroDivisionError" in explorer.status.value
 
 
-def test_a_diverging_run_says_so_and_suggests_a_fix():
-    ex = clipping_explorer(hidden_size=16)  # vanilla RNN, SGD lr 0.3, clipping off
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_diverging_run_says_so_and_suggests_a_fix(seed):
+    # Vanilla RNN, SGD with momentum at lr 1.0, clipping off: about five times the smallest
+    # learning rate that diverges (0.2), so it diverges whatever the seed or the CPU path.
+    ex = clipping_explorer(seed=seed)
     ex.background = False
     result = ex.run()
     assert result.diverged and result.failed and result.history.stop_reason == "diverged"
@@ -142,7 +145,7 @@ def test_a_diverging_run_says_so_and_suggests_a_fix():
     assert ex.progress.bar_style == "danger"
 
     clipped = ex.run(clip_norm=0.1)
-    assert not clipped.failed and clipped.metrics.mse < 1e-3
+    assert not clipped.failed and clipped.metrics.mse < 1e-2  # ~100x below the mean's 0.5
     assert "% of steps clipped" in ex.metrics.value
     ex.close()
 
@@ -199,9 +202,11 @@ def test_reset_restores_defaults_and_clears_the_table(explorer):
 
 
 def test_model_types_are_read_when_the_explorer_is_made(monkeypatch):
-    monkeypatch.setattr(lstm_helpers.config, "CELLS", ("lstm", "rnn", "scratch_lstm"))
-    options = dict(Explorer(background=False).controls["cell"].options)
-    assert options == {"LSTM": "lstm", "vanilla RNN": "rnn", "LSTM from scratch": "scratch_lstm"}
+    default = dict(Explorer(background=False).controls["cell"].options)
+    assert default == {"LSTM": "lstm", "vanilla RNN": "rnn", "LSTM from scratch": "scratch_lstm"}
+    monkeypatch.setattr(lstm_helpers.config, "CELLS", ("rnn", "lstm"))  # fewer, reordered
+    options = Explorer(background=False, cell="rnn").controls["cell"].options
+    assert list(options) == [("vanilla RNN", "rnn"), ("LSTM", "lstm")]
 
 
 def test_the_plain_text_repr_is_short_and_stable():
