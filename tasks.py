@@ -3,6 +3,8 @@
 
     python3 tasks.py lab        create/update .venv, then open JupyterLab on notebooks/
     python3 tasks.py test       create/update .venv, then ruff + unit tests + nbval
+    python3 tasks.py test --cpu generic      the same on another CPU code path (see CPU_PATHS)
+    python3 tasks.py test --other-cpus       the suite on the other CPU paths and with 2 threads
     python3 tasks.py execute    re-execute notebooks in place (all, or the ones named)
     python3 tasks.py bench      run the benchmarks in benchmarks/
 
@@ -18,6 +20,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -52,9 +55,36 @@ def ensure_env() -> None:
     STAMP.write_text(wanted + "\n")
 
 
-def test_env(threads: int) -> dict[str, str]:
-    """Environment for test runs: fixed thread count (reaches the notebook kernels too)."""
+# Other CPUs, emulated on this one: torch's vectorised kernels (ATen), MKL's BLAS and oneDNN's
+# LSTM kernels each pick a code path per CPU, and each path rounds differently. Stored outputs
+# must match on every path a learner's machine may take. "native" is what this CPU picks
+# (AVX-512 on the machines the outputs were executed on); "avx2" is a typical laptop or older
+# server; "generic" is the plain vector path every x86-64 CPU has. The variables reach the
+# notebook kernels that nbval starts. (On ARM CPUs the x86 settings are ignored.)
+CPU_PATHS: dict[str, dict[str, str]] = {
+    "native": {},
+    "avx2": {
+        "ATEN_CPU_CAPABILITY": "avx2",
+        "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+        "MKL_CBWR": "AVX2",
+        "ONEDNN_MAX_CPU_ISA": "AVX2",
+    },
+    "generic": {
+        "ATEN_CPU_CAPABILITY": "default",
+        "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+        "MKL_CBWR": "COMPATIBLE",
+        "ONEDNN_MAX_CPU_ISA": "SSE41",
+    },
+}
+
+
+def test_env(threads: int, cpu: str = "native") -> dict[str, str]:
+    """Environment for test runs: fixed thread count and CPU code path (reach the kernels too)."""
     env = dict(os.environ)
+    for settings in CPU_PATHS.values():  # start from the native path, whatever the shell set
+        for name in settings:
+            env.pop(name, None)
+    env.update(CPU_PATHS[cpu])
     env["OMP_NUM_THREADS"] = str(threads)
     env["MKL_NUM_THREADS"] = str(threads)
     env["PYTHONHASHSEED"] = "0"
@@ -69,14 +99,30 @@ def cmd_lab(args: argparse.Namespace) -> None:
 
 def cmd_test(args: argparse.Namespace) -> None:
     ensure_env()
-    env = test_env(args.threads)
-    run(PY, "-m", "ruff", "check", ".", env=env)
+    run(PY, "-m", "ruff", "check", ".")
+    run(PY, "-m", "ruff", "format", "--check", "lstm_helpers", "tests", "tools", "benchmarks")
+    if not args.other_cpus:
+        pytest(args.threads, args.cpu, args.workers, args.extra)
+        return
+    # What CI adds to the plain run: the unit tests and notebooks on every other CPU path and
+    # with 2 threads (the browser tests check the front end, not numbers: once is enough).
+    runs = [(1, cpu) for cpu in CPU_PATHS if cpu != "native"] + [(2, "native")]
+    for threads, cpu in runs:
+        print(f"=== tests with {threads} thread(s) on the {cpu} CPU path ===", flush=True)
+        start = time.perf_counter()
+        pytest(threads, cpu, 0, ["-m", "not browser", *args.extra])
+        print(f"=== {cpu}, {threads} thread(s): passed in {time.perf_counter() - start:.0f} s")
+
+
+def pytest(threads: int, cpu: str, workers: int, extra: list[str]) -> None:
+    """Unit tests and nbval over every notebook, with `threads` torch threads per process."""
     # One pytest-xdist worker per `threads` cores: more would oversubscribe the CPU, and torch's
     # OpenMP threads then spin against each other (minutes per notebook instead of seconds).
-    n = args.workers or max(1, (os.cpu_count() or 1) // args.threads)
-    workers = ["-n", str(n), "--dist", "loadfile"] if n > 1 else []
+    n = workers or max(1, (os.cpu_count() or 1) // threads)
+    dist = ["-n", str(n), "--dist", "loadfile"] if n > 1 else []
     # --nbval-current-env: the kernels use this .venv, not whichever kernelspec is found.
-    run(PY, "-m", "pytest", "--nbval", "--nbval-current-env", *workers, *args.extra, env=env)
+    env = test_env(threads, cpu)
+    run(PY, "-m", "pytest", "--nbval", "--nbval-current-env", *dist, *extra, env=env)
 
 
 def cmd_execute(args: argparse.Namespace) -> None:
@@ -103,6 +149,17 @@ def main() -> None:
     test.add_argument("--threads", type=int, default=1, help="torch threads per process (1)")
     test.add_argument(
         "--workers", type=int, default=0, help="pytest-xdist workers (default: cores / threads)"
+    )
+    test.add_argument(
+        "--cpu",
+        choices=list(CPU_PATHS),
+        default="native",
+        help="emulate another CPU's code path (default: this CPU's own)",
+    )
+    test.add_argument(
+        "--other-cpus",
+        action="store_true",
+        help="run the suite on every other CPU path and with 2 threads (CI runs this too)",
     )
     test.set_defaults(func=cmd_test)
     ex = sub.add_parser("execute", help="re-execute notebooks in place, top to bottom")

@@ -56,14 +56,17 @@ LAB_SETTINGS = {
 SLOW = 180_000  # ms: running every cell on a busy 2-core machine
 STEP = 60_000  # ms: one retrain, or the kernel attaching
 
-pytestmark = pytest.mark.skipif(
-    sync_playwright is None or not CHROMIUM.exists(),
-    reason=(
-        "real-browser test: needs Debian's Chromium at /usr/bin/chromium "
-        "(enable with `apt-get update && apt-get install -y chromium`, as root) and the "
-        "playwright package (`pip install -e .[test]`); never `playwright install`"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        sync_playwright is None or not CHROMIUM.exists(),
+        reason=(
+            "real-browser test: needs Debian's Chromium at /usr/bin/chromium "
+            "(enable with `apt-get update && apt-get install -y chromium`, as root) and the "
+            "playwright package (`pip install -e .[test]`); never `playwright install`"
+        ),
     ),
-)
+]
 
 KERNEL_IDLE = """() => {
   const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;
