@@ -119,17 +119,18 @@ def load_checkpoint(
     except pickle.UnpicklingError as err:
         found = re.search(r"GLOBAL ([\w.]+)", str(err))
         if found:
-            what = f"it holds pickled Python objects (loading it would call {found.group(1)})"
-        else:
-            reason = re.search(r"(Unsupported [^\n]*)", str(err))
-            detail = reason.group(1) if reason else "not a torch.save file"
-            what = (
-                f"weights_only loading cannot read it ({detail}): it is a plain pickle, which "
-                "could run arbitrary code when loaded, or a damaged file"
-            )
+            raise ValueError(
+                f"refusing to load {path}: it holds pickled Python objects, not only tensors and "
+                f"plain values (it would have to import and call {found.group(1)}). Loading it "
+                "fully could run arbitrary code. If you made the file yourself with "
+                "torch.save(model), re-save it with save_checkpoint(path, model)."
+            ) from err
+        reason = re.search(r"(Unsupported [^\n]*)", str(err))
+        detail = reason.group(1) if reason else "not a torch.save file"
         raise ValueError(
-            f"refusing to load {path}: {what}. A checkpoint holds only tensors and plain values. "
-            "If you made the file yourself with torch.save(model) or pickle, re-save it with "
+            f"refusing to load {path}: weights_only loading cannot read it ({detail}). It is a "
+            "plain pickle, which could run arbitrary code when loaded, or a damaged file. If you "
+            "made it yourself with pickle or torch.save(model), re-save it with "
             "save_checkpoint(path, model)."
         ) from err
     except (RuntimeError, EOFError, OSError, ValueError, KeyError, IndexError) as err:
