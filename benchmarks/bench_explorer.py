@@ -19,7 +19,7 @@ import time
 
 import torch
 
-from lstm_helpers.widgets import Explorer, clipping_explorer
+from lstm_helpers.explorer import Explorer, clipping_explorer
 
 BUDGET_SECONDS = 1.5
 VARIANTS = {  # other slider positions, for information

@@ -25,10 +25,10 @@ One module per concern; the names below are re-exported for short imports in not
     classification  wave_classes, make_class_loader, fit_classifier, accuracy, confusion_matrix
     sequences   per_step_windows, rollout_per_step, pad_sequences, last_valid_step,
                 stream_chunks, detach_hidden, train_stateful
-    widgets     Explorer, clipping_explorer, run_experiment (slider explorers; not imported
-                here: `from lstm_helpers.widgets import Explorer`)
-    check       exercise checkers for the notebooks' exercises (not imported here:
-                `from lstm_helpers import check`)
+    explorer    Explorer, clipping_explorer (slider explorers), run_experiment (their runner);
+                not imported here: `from lstm_helpers.explorer import Explorer`
+    exercises   the checkers of each notebook's exercises, one module per notebook; not
+                imported here: `from lstm_helpers.exercises import nb03 as check`
 
 Importing this package does no work: no seeding, no plotting settings, no downloads.
 """

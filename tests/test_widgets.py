@@ -11,9 +11,10 @@ import time
 import pytest
 
 import lstm_helpers.config
-import lstm_helpers.widgets as lw
-from lstm_helpers import History, Metrics
-from lstm_helpers.widgets import DEFAULTS, Explorer, OptionalLogSlider, clipping_explorer
+import lstm_helpers.explorer.widget as lw
+from lstm_helpers import DataConfig, History, Metrics, ModelConfig, TrainConfig
+from lstm_helpers.explorer import runner
+from lstm_helpers.explorer.widget import DEFAULTS, Explorer, OptionalLogSlider, clipping_explorer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SMALL = {"hidden_size": 8, "max_epochs": 2}
@@ -112,7 +113,7 @@ def test_an_error_inside_training_is_shown_in_the_status_line(explorer, monkeypa
     def broken_fit(*args, **kwargs):
         raise RuntimeError("simulated failure inside fit")
 
-    monkeypatch.setattr(lw, "fit", broken_fit)
+    monkeypatch.setattr(runner, "fit", broken_fit)
     explorer.train_button.click()  # must not raise: the error goes to the status widget
     assert "RuntimeError" in explorer.status.value
     assert "simulated failure inside fit" in explorer.status.value
@@ -151,11 +152,11 @@ def test_a_diverging_run_says_so_and_suggests_a_fix(seed):
 
 
 def test_a_run_that_learns_nothing_is_flagged():
-    cfg = lw.TrainConfig(lr=0.5, clip_norm=None)
+    cfg = TrainConfig(lr=0.5, clip_norm=None)
     history = History(train_loss=[0.5, 0.6], stop_reason="max_epochs=2 reached")
-    problem = lw._diagnose(history, Metrics(0.6, 0.77, 0.7), baseline=0.5, cfg=cfg)
+    problem = runner.diagnose(history, Metrics(0.6, 0.77, 0.7), baseline=0.5, cfg=cfg)
     assert "did not learn" in problem and "try 0.05" in problem
-    assert lw._diagnose(history, Metrics(1e-4, 1e-2, 1e-2), baseline=0.5, cfg=cfg) == ""
+    assert runner.diagnose(history, Metrics(1e-4, 1e-2, 1e-2), baseline=0.5, cfg=cfg) == ""
 
 
 def test_set_and_run_from_code():
@@ -308,9 +309,9 @@ def test_errors_on_the_worker_thread_are_shown(monkeypatch):
 
 
 def test_run_experiment_is_a_plain_function():
-    data = lw.DataConfig(seq_length=10, num_points=300, train_frac=0.7, val_frac=0.15)
-    model = lw.ModelConfig(hidden_size=4, num_layers=1, dropout=0.0)
-    result = lw.run_experiment(data, model, lw.TrainConfig(lr=1e-2, max_epochs=2))
+    data = DataConfig(seq_length=10, num_points=300, train_frac=0.7, val_frac=0.15)
+    model = ModelConfig(hidden_size=4, num_layers=1, dropout=0.0)
+    result = runner.run_experiment(data, model, TrainConfig(lr=1e-2, max_epochs=2))
     assert result.history.epochs == 2 and len(result.history.val_loss) == 2
     assert result.y_pred.shape == result.y_true.shape == (len(result.y_true), 1)
     assert result.baseline_mse == pytest.approx(float(result.y_true.var(unbiased=False)))

@@ -1,0 +1,202 @@
+"""The exercise checkers of notebook 02 · The LSTM model (`notebooks/02_the_lstm_model.ipynb`).
+
+The notebook imports them as `from lstm_helpers.exercises import nb02 as check`; see
+`lstm_helpers/exercises/__init__.py` for what every checker promises.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from lstm_helpers.exercises._result import (
+    Result,
+    as_shape,
+    is_number,
+    not_a_shape,
+    report,
+    right,
+    unanswered,
+    wrong,
+)
+
+__all__ = ["lstm_output_shapes", "lstm_parameters", "output_gate"]
+
+
+def lstm_parameters(
+    answer: object, *, input_size: int, hidden_size: int, num_layers: int
+) -> Result:
+    """Check a parameter count for `nn.LSTM(input_size, hidden_size, num_layers)`."""
+    if (r := unanswered(answer)) is not None:
+        return r
+    with torch.random.fork_rng():  # the random init leaves the RNG untouched
+        lstm = nn.LSTM(input_size, hidden_size, num_layers)
+    expected = sum(p.numel() for p in lstm.parameters())
+    if not is_number(answer):
+        return wrong("give the count as a whole number.")
+    if answer == expected:
+        return right(
+            f"{expected} parameters in nn.LSTM({input_size}, {hidden_size}, num_layers={num_layers})."
+        )
+
+    f, h, layers = input_size, hidden_size, num_layers
+
+    def count(gates=4, biases=2, upper_in=h, layers=layers, head=0):
+        ins = [f] + [upper_in] * (layers - 1)
+        return sum(gates * (i * h + h * h + biases * h) for i in ins) + head
+
+    mistakes = [
+        (
+            count(biases=1),
+            "PyTorch keeps two bias vectors per layer, b_ih and b_hh (both 4·H long).",
+        ),
+        (count(biases=0), "don't forget the biases: two vectors per gate and layer."),
+        (
+            count(upper_in=f),
+            "layers above the first read the hidden state of the layer below, "
+            "so their input size is hidden_size, not input_size.",
+        ),
+        (count(gates=1), "each of the four gates (i, f, g, o) has its own weights and biases."),
+        (count(layers=1), "count every layer: each has its own weights."),
+        (count(head=h + 1), "count only nn.LSTM: the linear head is a separate module."),
+    ]
+    for value, hint in mistakes:
+        if answer == value and value != expected:
+            return wrong(hint)
+    return wrong(
+        "per layer: 4 gates x (input weights + recurrent weights + 2 biases); "
+        "check each term's shape with the layer's input size."
+    )
+
+
+def lstm_output_shapes(
+    output_shape: object,
+    h_n_shape: object,
+    c_n_shape: object,
+    *,
+    batch: int,
+    seq_len: int,
+    hidden_size: int,
+    num_layers: int,
+    input_size: int = 1,
+    bidirectional: bool = False,
+) -> Result:
+    """Check the shapes of `output, (h_n, c_n)` of a `batch_first=True` nn.LSTM."""
+    if (r := unanswered(output_shape, h_n_shape, c_n_shape)) is not None:
+        return r
+    with torch.no_grad(), torch.random.fork_rng():  # the random init leaves the RNG untouched
+        lstm = nn.LSTM(
+            input_size, hidden_size, num_layers, batch_first=True, bidirectional=bidirectional
+        )
+        out, (h_n, c_n) = lstm(torch.zeros(batch, seq_len, input_size))
+    b, t, h, n = batch, seq_len, hidden_size, num_layers
+    d = 2 if bidirectional else 1
+    lines = []
+    s = as_shape(output_shape)
+    if s is None:
+        lines.append(not_a_shape("output", output_shape))
+    elif s == out.shape:
+        lines.append(
+            (
+                True,
+                "output: the top layer's hidden state at every step"
+                + (", both directions side by side." if bidirectional else "."),
+            )
+        )
+    elif bidirectional and s == (b, t, h):
+        lines.append(
+            (False, "output: each step holds both directions' hidden states, side by side.")
+        )
+    elif s in ((t, b, h), (t, b, d * h)):
+        lines.append(
+            (False, "output: with batch_first=True the output is batch first, like the input.")
+        )
+    elif s in ((b, t, n * h), (n, b, t, h), (b, n, t, h)):
+        lines.append(
+            (
+                False,
+                "output holds only the top layer: the lower layers' states feed the next layer and are not returned.",
+            )
+        )
+    elif s in ((b, h), (n, b, h), (1, b, h)):
+        lines.append((False, "output holds a hidden state for every step, not only the last one."))
+    else:
+        lines.append((False, "output: (batch, steps, features of the top layer's hidden state)."))
+    for name, answer, ref in (("h_n", h_n_shape, h_n), ("c_n", c_n_shape, c_n)):
+        s = as_shape(answer)
+        if s is None:
+            lines.append(not_a_shape(name, answer))
+        elif s == ref.shape:
+            lines.append(
+                (
+                    True,
+                    f"{name}: the final {'hidden' if name == 'h_n' else 'cell'} state of every layer"
+                    + (" and direction." if bidirectional else "."),
+                )
+            )
+        elif bidirectional and s == (n, b, h):
+            lines.append((False, f"{name} holds one final state per layer and direction."))
+        elif s in ((b, n, h), (b, d * n, h)):
+            lines.append(
+                (
+                    False,
+                    f"{name}: batch_first does not apply to the states; they are always layers first.",
+                )
+            )
+        elif s in ((b, h), (1, b, h)) and n * d > 1:
+            lines.append(
+                (
+                    False,
+                    f"{name} holds one final state per layer{' and direction' if d > 1 else ''}.",
+                )
+            )
+        elif len(s) == 4 or (len(s) == 3 and t in s):
+            lines.append((False, f"{name} holds only the final step's state."))
+        else:
+            lines.append(
+                (False, f"{name}: (layers{' x directions' if d > 1 else ''}, batch, hidden_size).")
+            )
+    return report(lines)
+
+
+def output_gate(lstm: nn.LSTM, x: torch.Tensor, answer: object) -> Result:
+    """Check the output gate o_T at the last step of a 1-layer batch-first `lstm` on `x`.
+
+    The checker computes o_T from the weights; the learner recovers it from h_n and c_n.
+    """
+    if (r := unanswered(answer)) is not None:
+        return r
+    if not isinstance(answer, torch.Tensor):
+        return wrong("give the gate as a tensor of shape (batch, hidden_size).")
+    with torch.no_grad():
+        _, (h_n, c_n) = lstm(x)
+        h_n, c_n = h_n[-1], c_n[-1]  # (B, H)
+        _, (h_prev, _) = lstm(x[:, :-1])  # the state before the last step
+        w_io = lstm.weight_ih_l0.chunk(4)[3]
+        w_ho = lstm.weight_hh_l0.chunk(4)[3]
+        b_o = (lstm.bias_ih_l0 + lstm.bias_hh_l0).chunk(4)[3]
+        expected = torch.sigmoid(x[:, -1] @ w_io.T + h_prev[-1] @ w_ho.T + b_o)  # (B, H)
+        got = answer.detach()
+    if got.shape != expected.shape and got.numel() == expected.numel() and got.dim() == 3:
+        got = got.reshape(expected.shape)  # accept (1, B, H)
+    if got.shape != expected.shape:
+        return wrong(
+            f"shape {tuple(got.shape)}: one gate value per window and hidden unit, like h_n[-1]."
+        )
+    mask = torch.tanh(c_n).abs() > 1e-2  # h / tanh(c) is ill-conditioned where c is near 0
+    if torch.allclose(got[mask], expected[mask], rtol=1e-3, atol=1e-5):
+        return right(
+            "o_T = h_T / tanh(c_T): every value equals the output gate computed from the weights.",
+            "all between 0 and 1, as a sigmoid gate must be.",
+        )
+    with torch.no_grad():
+        no_tanh = h_n / c_n
+    if torch.allclose(got[mask], no_tanh[mask], rtol=1e-3, atol=1e-5):
+        return wrong("look again at the last equation: h is o times a squashed c.")
+    if got.min() < 0 or got.max() > 1:
+        return wrong(
+            "a gate is a sigmoid, so every value lies between 0 and 1; solve h_t = o_t ⊙ tanh(c_t) for o_t."
+        )
+    return wrong(
+        "solve h_t = o_t ⊙ tanh(c_t) for o_t, element by element, with the last layer's h_n and c_n."
+    )
