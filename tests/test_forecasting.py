@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import lstm_helpers as lh
-from lstm_helpers.baselines import fit_ar, persistence
+from lstm_helpers.baselines import ARModel, fit_ar, persistence
 from lstm_helpers.forecasting import (
     baseline_forecasts,
     error_by_horizon,
@@ -202,7 +202,7 @@ def test_scaled_forecaster_on_changes_undoes_differencing_and_scaling():
     X, _ = lh.make_windows(series, seq_length=13)
     changes = np.diff(series)
     scaler = lh.fit_scaler(changes[:30])
-    ar = lh.ARModel(coef=(1.0,), intercept=0.0)  # next scaled change = the last one
+    ar = ARModel(coef=(1.0,), intercept=0.0)  # next scaled change = the last one
     out = lh.ScaledForecaster(ar, scaler, changes=True).predict(X, 4)
     last_change = X[:, -1, 0] - X[:, -2, 0]
     expected = X[:, -1, :] + np.outer(last_change, np.arange(1, 5))  # (M, 4)
@@ -230,14 +230,14 @@ def test_scaled_forecaster_on_levels_and_with_a_network_matches_doing_it_by_hand
 
 def test_forecast_plots_share_colours_through_an_explicit_mapping():
     colors = lh.label_colors(["model p", "model q"])
-    assert colors == {"model p": "C0", "model q": "C1"}
+    assert colors == {"model p": lh.plots.PALETTE[0], "model q": lh.plots.PALETTE[1]}
     ax = lh.plot_forecast(
         np.zeros(5), {"model p": np.ones(2), "model q": np.ones(2)}, colors=colors
     )
     ax2 = lh.plot_error_by_horizon({"model q": np.ones(2), "model p": np.ones(2)}, colors=colors)
     for axes in (ax, ax2):
         drawn = {line.get_label(): line.get_color() for line in axes.get_lines()}
-        assert drawn["model p"] == "C0" and drawn["model q"] == "C1"
+        assert drawn["model p"] == lh.plots.PALETTE[0] and drawn["model q"] == lh.plots.PALETTE[1]
 
 
 def test_forecast_plot_colours_do_not_depend_on_earlier_plots():

@@ -54,6 +54,6 @@ def test_plot_clipping_runs_draws_both_runs_and_notes_divergence():
     ax_norm, ax_loss = lh.plot_clipping_runs(clipped, unclipped, max_norm=1.0)
     np.testing.assert_array_equal(ax_norm.lines[-1].get_ydata(), [1.0, 10.0, 1e6])
     assert ax_norm.lines[-1].get_label() == "no clipping (until NaN)"
-    assert "NaN in epoch 1" in ax_loss.texts[0].get_text()
+    assert "diverged (NaN)" in ax_loss.texts[0].get_text()
     labels = [line.get_label() for line in ax_loss.lines]
     assert "train, clipped" in labels and "validation, clipped" in labels
