@@ -1,52 +1,60 @@
 """lstm_helpers: the reusable code behind the LSTM notebooks.
 
-One module per concern; the names below are re-exported for short imports in notebooks:
+One module per concern. The names the notebooks use are re-exported here, so a notebook
+writes `import lstm_helpers as lh` and `lh.fit(...)`; everything else is reached through its
+module (`from lstm_helpers.forecasting import ForecastTable`).
 
-    config      DataConfig, ModelConfig, TrainConfig (frozen dataclasses)
-    runtime     set_seed, get_device
-    data        sine_series, threshold_series, threshold_rule, create_sine_data, make_windows,
-                time_split, make_loader, sine_data
-    models      LSTMPredictor, RNNPredictor, build_model, count_parameters,
-                BiLSTMClassifier, PerStepLSTM, with_forget_bias
-    training    fit, History, gradient_norm, mean_loss, TrainingDiverged
-    evaluation  predict, regression_metrics, evaluate, Metrics
-    plots       plot_series, plot_window, plot_losses, plot_grad_norms, plot_predictions
-                plot_clipping_runs, plot_forecast, plot_error_by_horizon, plot_next_vs_last,
-                plot_monthly, plot_decomposition, label_colors, ...
-    checkpoint  save_checkpoint, load_checkpoint, BestCheckpoint
-    scratch     ScratchLSTM, ScratchLSTMPredictor, GateTrace (the LSTM from its equations)
+    config         frozen dataclasses: DataConfig, ModelConfig, TrainConfig, ClassifierConfig, PerStepConfig
+    runtime        set_seed, get_device, eval_mode (eval mode inside a block, the mode restored after)
+    data           series generators, windowing, time-ordered splits by target time, loaders
+    models         RecurrentPredictor (LSTMPredictor, RNNPredictor, ScratchLSTMPredictor), BiLSTMClassifier,
+                   PerStepLSTM, build_model, parameter counts, with_forget_bias
+    scratch        ScratchLSTM: the LSTM written out from its equations, GateTrace
+    training       fit -> History, gradient_norm, mean_loss, TrainingDiverged
+    evaluation     predict, evaluate, regression_metrics, Metrics
+    baselines      persistence, seasonal_naive, fit_ar (linear autoregression)
+    forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
+                   ScaledForecaster
+    scaling        fit_scaler (fitted on the training part only)
+    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series)
+    classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
+    sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
     introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
-    baselines   persistence, seasonal_naive, fit_ar, ARModel
-    forecasting rollout_stateful, rollout_window, Rollout, forecast_windows,
-                baseline_forecasts, error_by_horizon, compare_forecasts, ScaledForecaster
-    scaling     fit_scaler, Scaler (fitted on the training part only)
-    datasets    load_co2, MonthlySeries (monthly Mauna Loa CO2, notebooks/data/),
-                decompose_monthly (trend and season)
-    classification  wave_classes, make_class_loader, fit_classifier, accuracy, confusion_matrix
-    sequences   per_step_windows, rollout_per_step, pad_sequences, last_valid_step,
-                stream_chunks, detach_hidden, train_stateful
-    explorer    Explorer, clipping_explorer (slider explorers), run_experiment (their runner);
-                not imported here: `from lstm_helpers.explorer import Explorer`
-    exercises   the checkers of each notebook's exercises, one module per notebook; not
-                imported here: `from lstm_helpers.exercises import nb03 as check`
+    checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
+    plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
+    explorer       the slider explorers of notebook 06 and their runner; not imported here:
+                   `from lstm_helpers.explorer import Explorer`
+    exercises      the checkers of each notebook's exercises, one module per notebook; not
+                   imported here: `from lstm_helpers.exercises import nb03 as check`
 
 Importing this package does no work: no seeding, no plotting settings, no downloads.
 """
 
-from lstm_helpers.baselines import ARModel, fit_ar, persistence, seasonal_naive
-from lstm_helpers.checkpoint import BestCheckpoint, load_checkpoint, save_checkpoint
+from lstm_helpers.baselines import (
+    fit_ar,
+    persistence,
+    seasonal_naive,
+)
+from lstm_helpers.checkpoint import (
+    BestCheckpoint,
+    load_checkpoint,
+    save_checkpoint,
+)
 from lstm_helpers.classification import (
     accuracy,
-    class_tensors,
     confusion_matrix,
     fit_classifier,
     make_class_loader,
     wave_classes,
 )
-from lstm_helpers.config import ClassifierConfig, DataConfig, ModelConfig, TrainConfig
+from lstm_helpers.config import (
+    ClassifierConfig,
+    DataConfig,
+    ModelConfig,
+    PerStepConfig,
+    TrainConfig,
+)
 from lstm_helpers.data import (
-    SeriesData,
-    Split,
     create_sine_data,
     make_loader,
     make_windows,
@@ -56,20 +64,19 @@ from lstm_helpers.data import (
     threshold_rule,
     threshold_series,
     time_split,
-    to_tensors,
 )
 from lstm_helpers.datasets import (
-    Decomposition,
-    MonthlySeries,
     decompose_monthly,
     load_co2,
 )
-from lstm_helpers.evaluation import Metrics, evaluate, predict, regression_metrics, targets
+from lstm_helpers.evaluation import (
+    Metrics,
+    evaluate,
+    predict,
+    regression_metrics,
+)
 from lstm_helpers.forecasting import (
-    ForecastTable,
-    Rollout,
     ScaledForecaster,
-    baseline_forecasts,
     compare_forecasts,
     error_by_horizon,
     forecast_windows,
@@ -87,6 +94,7 @@ from lstm_helpers.models import (
     LSTMPredictor,
     PerStepLSTM,
     RNNPredictor,
+    ScratchLSTMPredictor,
     build_model,
     count_parameters,
     lstm_parameter_count,
@@ -112,9 +120,17 @@ from lstm_helpers.plots import (
     plot_series,
     plot_window,
 )
-from lstm_helpers.runtime import get_device, set_seed
-from lstm_helpers.scaling import Scaler, fit_scaler
-from lstm_helpers.scratch import GateTrace, ScratchLSTM, ScratchLSTMPredictor
+from lstm_helpers.runtime import (
+    eval_mode,
+    get_device,
+    set_seed,
+)
+from lstm_helpers.scaling import (
+    fit_scaler,
+)
+from lstm_helpers.scratch import (
+    ScratchLSTM,
+)
 from lstm_helpers.sequences import (
     detach_hidden,
     last_valid_step,
@@ -124,37 +140,33 @@ from lstm_helpers.sequences import (
     stream_chunks,
     train_stateful,
 )
-from lstm_helpers.training import History, TrainingDiverged, fit, gradient_norm, mean_loss
+from lstm_helpers.training import (
+    History,
+    TrainingDiverged,
+    fit,
+    gradient_norm,
+    mean_loss,
+)
 
 __all__ = [
-    "ARModel",
     "BestCheckpoint",
     "BiLSTMClassifier",
     "ClassifierConfig",
     "DataConfig",
-    "Decomposition",
-    "ForecastTable",
-    "GateTrace",
     "History",
     "LSTMPredictor",
     "Metrics",
     "ModelConfig",
-    "MonthlySeries",
+    "PerStepConfig",
     "PerStepLSTM",
     "RNNPredictor",
-    "Rollout",
     "ScaledForecaster",
-    "Scaler",
     "ScratchLSTM",
     "ScratchLSTMPredictor",
-    "SeriesData",
-    "Split",
     "TrainConfig",
     "TrainingDiverged",
     "accuracy",
-    "baseline_forecasts",
     "build_model",
-    "class_tensors",
     "collect_gates",
     "compare_forecasts",
     "confusion_matrix",
@@ -163,6 +175,7 @@ __all__ = [
     "decompose_monthly",
     "detach_hidden",
     "error_by_horizon",
+    "eval_mode",
     "evaluate",
     "fit",
     "fit_ar",
@@ -215,11 +228,9 @@ __all__ = [
     "sine_data",
     "sine_series",
     "stream_chunks",
-    "targets",
     "threshold_rule",
     "threshold_series",
     "time_split",
-    "to_tensors",
     "train_stateful",
     "wave_classes",
     "with_forget_bias",

@@ -14,16 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from lstm_helpers import _checks
-
-ArrayLike = np.ndarray | torch.Tensor
+from lstm_helpers._checks import ArrayLike, as_numpy
 
 
 def _windows(X: ArrayLike, target: int = 0) -> np.ndarray:
     """The target column of windows as float64. Shape: (M, T, F) or (M, T) -> (M, T)."""
-    arr = X.detach().cpu().numpy() if isinstance(X, torch.Tensor) else np.asarray(X)
+    arr = as_numpy(X)
     if arr.ndim == 2:
         arr = arr[:, :, None]  # (M, T) -> (M, T, 1)
     if arr.ndim != 3:
@@ -117,7 +115,7 @@ def fit_ar(
             f"AR({order}) needs windows of at least {order} steps, got seq_length={x.shape[1]}. "
             "Use a smaller order or longer windows."
         )
-    t = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    t = as_numpy(y)
     t = t.reshape(len(t), -1)[:, 0].astype(np.float64)  # (M, K) -> (M,): the next value
     if len(t) != len(x):
         raise ValueError(

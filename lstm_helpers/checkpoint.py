@@ -3,7 +3,8 @@
 A checkpoint is a plain dict of tensors, numbers, strings and lists:
 
     format        FORMAT (files of format 1, before config_type existed, still load)
-    config_type   "ModelConfig" (predictors) or "ClassifierConfig" (BiLSTMClassifier)
+    config_type   the config's class name: "ModelConfig" (predictors), "ClassifierConfig"
+                  (BiLSTMClassifier), "PerStepConfig" (PerStepLSTM); see models.MODELS
     config        dataclasses.asdict(model.config): enough to rebuild the model alone
     state_dict    the weights
     optimizer     optimizer.state_dict() or None: what resuming training needs
@@ -28,17 +29,13 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from lstm_helpers.config import ClassifierConfig, ModelConfig
-from lstm_helpers.models import BiLSTMClassifier, build_model
+from lstm_helpers.models import MODELS, build_model
 from lstm_helpers.training import History
 
 FORMAT = 2
 _READABLE_FORMATS = (1, 2)
-# config class name -> (the class, the function that builds its model)
-_CONFIGS = {
-    "ModelConfig": (ModelConfig, build_model),
-    "ClassifierConfig": (ClassifierConfig, BiLSTMClassifier.from_config),
-}
+# config class name -> config class: every model of lstm_helpers.models can be rebuilt
+_CONFIGS = {config_class.__name__: config_class for config_class in MODELS}
 _PLAIN = (str, int, float, bool, type(None), torch.Tensor, nn.Parameter)
 
 
@@ -56,15 +53,14 @@ def save_checkpoint(
     The file is written to a temporary name in the same folder and renamed over `path`,
     so a crash mid-save leaves the previous checkpoint intact. `extra` may hold only what
     `weights_only` loading accepts: numbers, strings, None, tensors, lists/tuples/dicts of them.
+    Shape: none (tensors are saved as they are; loading maps them to the CPU first).
     """
     config = getattr(model, "config", None)
-    if type(config).__name__ not in _CONFIGS or not isinstance(
-        config, _CONFIGS[type(config).__name__][0]
-    ):
+    if _CONFIGS.get(type(config).__name__) is not type(config):
         raise ValueError(
-            f"model must carry a ModelConfig or ClassifierConfig in model.config to be rebuilt "
-            f"later, got {type(model).__name__} with config={config!r}. Use a predictor from "
-            "lstm_helpers.models or BiLSTMClassifier, or save model.state_dict() yourself."
+            f"model must carry one of {', '.join(_CONFIGS)} in model.config to be rebuilt "
+            f"later, got {type(model).__name__} with config={config!r}. Use a model from "
+            "lstm_helpers.models, or save model.state_dict() yourself."
         )
     extra = dict(extra or {})
     _check_plain("extra", extra)
@@ -110,6 +106,7 @@ def load_checkpoint(
     Returns the model (in eval mode, on the device it was on) and the whole checkpoint dict
     (for `extra`). Raises ValueError for a file that is not a checkpoint of this package, one
     that holds arbitrary Python objects, or a `model` built with a different config.
+    Shape: none (every tensor is loaded to the CPU, then copied into the model's own device).
     """
     path = Path(path)
     if not path.is_file():
@@ -137,7 +134,7 @@ def load_checkpoint(
         raise _unreadable(path, err) from err
     saved = _saved_config(path, checkpoint)
     if model is None:
-        model = _CONFIGS[type(saved).__name__][1](saved)
+        model = build_model(saved)
     else:
         _check_same_config(saved, getattr(model, "config", None))
     try:
@@ -147,30 +144,9 @@ def load_checkpoint(
             f"{path} holds weights that do not fit a model with this config (a damaged or "
             f"edited file?): {str(err).strip()[:300]}"
         ) from err
-    if optimizer is not None:
-        if checkpoint.get("optimizer") is None:
-            raise ValueError(
-                f"{path} holds no optimizer state; save it with save_checkpoint(..., optimizer=opt)."
-            )
-        try:
-            optimizer.load_state_dict(checkpoint["optimizer"])
-        except (ValueError, KeyError, TypeError, RuntimeError) as err:
-            raise ValueError(
-                f"{path} holds optimizer state that does not fit this optimizer (another "
-                f"optimizer type or other parameters?): {str(err).strip()[:300]}"
-            ) from err
-    if scheduler is not None:
-        if checkpoint.get("scheduler") is None:
-            raise ValueError(
-                f"{path} holds no scheduler state; save it with save_checkpoint(..., scheduler=s)."
-            )
-        try:
-            scheduler.load_state_dict(checkpoint["scheduler"])
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise ValueError(
-                f"{path} holds scheduler state that does not fit this scheduler: "
-                f"{str(err).strip()[:300]}"
-            ) from err
+    for name, target in (("optimizer", optimizer), ("scheduler", scheduler)):
+        if target is not None:
+            _load_state(path, name, target, checkpoint.get(name))
     model.eval()
     return model, checkpoint
 
@@ -214,7 +190,7 @@ class BestCheckpoint:
         return False
 
 
-def _saved_config(path: Path, checkpoint: object) -> ModelConfig | ClassifierConfig:
+def _saved_config(path: Path, checkpoint: object) -> object:
     """The config a checkpoint was saved with, checked, as its dataclass."""
     if (
         not isinstance(checkpoint, dict)
@@ -233,7 +209,7 @@ def _saved_config(path: Path, checkpoint: object) -> ModelConfig | ClassifierCon
             f"(known: {', '.join(_CONFIGS)})."
         )
     try:
-        return _CONFIGS[name][0](**checkpoint["config"])
+        return _CONFIGS[name](**checkpoint["config"])
     except (TypeError, ValueError) as err:  # unknown fields (another version) or bad values
         raise ValueError(f"{path} holds a {name} this version cannot read: {err}") from err
 
@@ -257,6 +233,21 @@ def _check_same_config(saved: object, current: object) -> None:
         f"the checkpoint was saved from a model with a different config ({'; '.join(diffs)}). "
         "Build the model from the checkpoint instead: load_checkpoint(path) without a model."
     )
+
+
+def _load_state(path: Path, name: str, target: object, state: object) -> None:
+    """Load an optimizer's or scheduler's saved state, or say why it cannot be."""
+    if state is None:
+        raise ValueError(
+            f"{path} holds no {name} state; save it with save_checkpoint(..., {name}=...)."
+        )
+    try:
+        target.load_state_dict(state)
+    except (ValueError, KeyError, TypeError, AttributeError, RuntimeError) as err:
+        raise ValueError(
+            f"{path} holds {name} state that does not fit this {name} (another type, or "
+            f"other parameters?): {str(err).strip()[:300]}"
+        ) from err
 
 
 def _check_plain(name: str, value: object) -> None:

@@ -20,12 +20,11 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from lstm_helpers import _checks
+from lstm_helpers._checks import Pair
 from lstm_helpers.config import TrainConfig
 from lstm_helpers.data import loader_of
 from lstm_helpers.evaluation import predict
 from lstm_helpers.training import History, fit
-
-Pair = tuple[torch.Tensor, torch.Tensor]
 
 
 def wave_classes(

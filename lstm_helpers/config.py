@@ -14,6 +14,19 @@ from lstm_helpers import _checks
 CELLS = ("lstm", "rnn", "scratch_lstm")
 
 
+def _check_layers(config: object) -> None:
+    """The checks every architecture config shares: sizes, layers, dropout, directions."""
+    _checks.positive_int("input_size", config.input_size, "It is the number of features per step.")
+    _checks.positive_int("hidden_size", config.hidden_size)
+    _checks.positive_int("num_layers", config.num_layers)
+    _checks.fraction(
+        "dropout", config.dropout, low=0.0, high=1.0, hint="It is a probability; 0 turns it off."
+    )
+    bidirectional = getattr(config, "bidirectional", False)
+    if not isinstance(bidirectional, bool):
+        raise ValueError(f"bidirectional must be True or False, got {bidirectional!r}.")
+
+
 @dataclass(frozen=True)
 class DataConfig:
     """The series and how it is cut into windows (defaults: the tutorial's sine task)."""
@@ -65,15 +78,8 @@ class ModelConfig:
     cell: str = "lstm"  # one of CELLS
 
     def __post_init__(self) -> None:
-        _checks.positive_int(
-            "input_size", self.input_size, "It is the number of features per step."
-        )
-        _checks.positive_int("hidden_size", self.hidden_size)
-        _checks.positive_int("num_layers", self.num_layers)
+        _check_layers(self)
         _checks.positive_int("output_size", self.output_size)
-        _checks.fraction(
-            "dropout", self.dropout, low=0.0, high=1.0, hint="It is a probability; 0 turns it off."
-        )
         if self.cell not in CELLS:
             raise ValueError(f"cell must be one of {CELLS}, got {self.cell!r}.")
 
@@ -121,17 +127,28 @@ class ClassifierConfig:
     readout: str = "final_state"  # one of READOUTS
 
     def __post_init__(self) -> None:
-        _checks.positive_int(
-            "input_size", self.input_size, "It is the number of features per step."
-        )
-        _checks.positive_int("hidden_size", self.hidden_size)
-        _checks.positive_int("num_layers", self.num_layers)
+        _check_layers(self)
         if _checks.positive_int("num_classes", self.num_classes) < 2:
             raise ValueError(f"num_classes must be at least 2, got {self.num_classes}.")
-        _checks.fraction(
-            "dropout", self.dropout, low=0.0, high=1.0, hint="It is a probability; 0 turns it off."
-        )
-        if not isinstance(self.bidirectional, bool):
-            raise ValueError(f"bidirectional must be True or False, got {self.bidirectional!r}.")
         if self.readout not in READOUTS:
             raise ValueError(f"readout must be one of {READOUTS}, got {self.readout!r}.")
+
+
+@dataclass(frozen=True)
+class PerStepConfig:
+    """Architecture of a per-step model (`PerStepLSTM`): a prediction after every step.
+
+    With `bidirectional=True` the output at step t has also read the steps after t: fine for
+    labelling a sequence that is known in full, never for forecasting.
+    """
+
+    input_size: int = 1  # F: features per time step
+    hidden_size: int = 32  # H, per direction
+    num_layers: int = 1
+    output_size: int = 1  # O: outputs per step
+    dropout: float = 0.0  # between stacked layers; PyTorch ignores it when num_layers == 1
+    bidirectional: bool = False
+
+    def __post_init__(self) -> None:
+        _check_layers(self)
+        _checks.positive_int("output_size", self.output_size)

@@ -10,13 +10,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from lstm_helpers import _checks
+from lstm_helpers._checks import Pair
 from lstm_helpers.config import DataConfig
-
-Pair = tuple[torch.Tensor, torch.Tensor]
 
 
 def sine_series(
@@ -69,7 +69,11 @@ def create_sine_data(
 
 
 def make_windows(
-    series: np.ndarray, seq_length: int, horizon: int = 1, target: int = 0, dtype=np.float64
+    series: np.ndarray,
+    seq_length: int,
+    horizon: int = 1,
+    target: int = 0,
+    dtype: npt.DTypeLike = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into overlapping input windows and the `horizon` values after each.
 

@@ -31,16 +31,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import torch
 from torch import nn
 
 from lstm_helpers import _checks
+from lstm_helpers._checks import ArrayLike, as_numpy
 from lstm_helpers.baselines import ARModel, _windows, fit_ar, persistence, seasonal_naive
 from lstm_helpers.data import make_windows
 from lstm_helpers.evaluation import regression_metrics
+from lstm_helpers.runtime import eval_mode, model_device
 from lstm_helpers.scaling import Scaler
 
-ArrayLike = np.ndarray | torch.Tensor
 METRICS = ("mse", "rmse", "mae")
 
 
@@ -63,17 +65,7 @@ def _history(model: nn.Module, history: ArrayLike) -> torch.Tensor:
             f"{None if config is None else (config.input_size, config.output_size)}. For K "
             "outputs at once, use the direct model's predictions (lh.predict) instead."
         )
-    x = torch.as_tensor(history, dtype=torch.float32)
-    if x.dim() == 1:
-        x = x[None, :, None]  # (T0,) -> (1, T0, 1)
-    elif x.dim() == 2:
-        x = x[:, :, None]  # (B, T0) -> (B, T0, 1)
-    if x.dim() != 3 or x.size(-1) != 1 or x.size(1) == 0:
-        raise ValueError(
-            f"history must be a series (T0,), windows (B, T0) or (B, T0, 1), got {tuple(x.shape)}."
-        )
-    _checks.finite("history", x)
-    return x.to(next(model.parameters()).device)
+    return _checks.history(history).to(model_device(model))  # (B, T0, 1)
 
 
 @torch.no_grad()
@@ -86,9 +78,7 @@ def rollout_stateful(model: nn.Module, history: ArrayLike, horizon: int) -> Roll
     """
     _checks.positive_int("horizon", horizon)
     x = _history(model, history)
-    was_training = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         start = time.perf_counter()
         pred, hidden = model(x)  # read the history: (B, T0, 1) -> (B, 1), state (L, B, H)
         outputs, steps = [pred], x.size(1)
@@ -97,9 +87,7 @@ def rollout_stateful(model: nn.Module, history: ArrayLike, horizon: int) -> Roll
             outputs.append(pred)
             steps += 1
         predictions = torch.cat(outputs, dim=1).cpu()  # K x (B, 1) -> (B, K)
-        return Rollout(predictions, steps, time.perf_counter() - start)
-    finally:
-        model.train(was_training)
+    return Rollout(predictions, steps, time.perf_counter() - start)
 
 
 @torch.no_grad()
@@ -116,9 +104,7 @@ def rollout_window(
     if window is not None:
         _checks.positive_int("window", window, "It is the number of values re-read per step.")
     x = _history(model, history)
-    was_training = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         start = time.perf_counter()
         seq = x if window is None else x[:, -window:]  # (B, T0, 1) -> (B, T, 1)
         outputs, steps = [], 0
@@ -130,9 +116,7 @@ def rollout_window(
             if window is not None:
                 seq = seq[:, -window:]  # drop the oldest value: back to (B, T, 1)
         predictions = torch.cat(outputs, dim=1).cpu()  # K x (B, 1) -> (B, K)
-        return Rollout(predictions, steps, time.perf_counter() - start)
-    finally:
-        model.train(was_training)
+    return Rollout(predictions, steps, time.perf_counter() - start)
 
 
 def forecast_windows(
@@ -141,7 +125,7 @@ def forecast_windows(
     horizon: int,
     start: int = 0,
     stop: int | None = None,
-    dtype=np.float64,
+    dtype: npt.DTypeLike = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Windows whose `horizon` target values all lie in series[start:stop], with those targets.
 
@@ -191,8 +175,7 @@ def error_by_horizon(y_pred: ArrayLike, y_true: ArrayLike, metric: str = "rmse")
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}.")
-    p = y_pred.detach().cpu().numpy() if isinstance(y_pred, torch.Tensor) else np.asarray(y_pred)
-    t = y_true.detach().cpu().numpy() if isinstance(y_true, torch.Tensor) else np.asarray(y_true)
+    p, t = as_numpy(y_pred), as_numpy(y_true)
     if p.shape != t.shape or p.ndim != 2:
         raise ValueError(
             f"predictions and targets must both be (windows, horizon), got {p.shape} and {t.shape}."
@@ -243,19 +226,14 @@ def compare_forecasts(
         raise ValueError("give at least one forecast and one set of targets.")
     scores = {
         name: {
-            label: getattr(regression_metrics(_numpy(pred), _numpy(true)), metric)
+            label: getattr(
+                regression_metrics(as_numpy(pred, np.float64), as_numpy(true, np.float64)), metric
+            )
             for label, true in targets.items()
         }
         for name, pred in forecasts.items()
     }
     return ForecastTable(metric=metric, scores=scores)
-
-
-def _numpy(values: ArrayLike) -> np.ndarray:
-    """A float64 NumPy copy of an array or tensor."""
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    return np.asarray(values, dtype=np.float64)
 
 
 @dataclass(frozen=True)

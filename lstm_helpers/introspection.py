@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 import torch
 from torch import nn
 
-from lstm_helpers.models import check_input
-from lstm_helpers.runtime import set_seed
+from lstm_helpers._checks import check_input
+from lstm_helpers.runtime import eval_mode, model_device, set_seed
 from lstm_helpers.scratch import GateTrace, ScratchLSTM
 
 
@@ -34,18 +34,13 @@ def input_gradient_norms(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     Shape: x (B, T, F) -> (T,).
     """
     check_input(x, _input_size(model, x))
-    x = x.detach().to(_device(model)).requires_grad_(True)  # (B, T, F), a new leaf
-    was_training = model.training
-    model.eval()
-    try:
-        # cuDNN's RNN backward refuses eval mode; PyTorch's own kernels give the same gradient.
-        with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
-            pred, _ = model(x)  # (B, T, F) -> (B, O)
-            # Each window's prediction depends on its own input only, so one backward pass
-            # of the sum gives every window's gradient at once.
-            (grad,) = torch.autograd.grad(pred.sum(), x)  # (B, T, F)
-    finally:
-        model.train(was_training)
+    x = x.detach().to(model_device(model)).requires_grad_(True)  # (B, T, F), a new leaf
+    # cuDNN's RNN backward refuses eval mode; PyTorch's own kernels give the same gradient.
+    with eval_mode(model), torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
+        pred, _ = model(x)  # (B, T, F) -> (B, O)
+        # Each window's prediction depends on its own input only, so one backward pass
+        # of the sum gives every window's gradient at once.
+        (grad,) = torch.autograd.grad(pred.sum(), x)  # (B, T, F)
     return grad.norm(dim=-1).mean(dim=0).cpu()  # (B, T, F) -> (B, T) -> (T,)
 
 
@@ -92,11 +87,6 @@ def r_squared(features: torch.Tensor, target: torch.Tensor) -> float:
     return (1 - (y - fit).square().sum() / total).item()
 
 
-def _device(model: nn.Module) -> torch.device:
-    """The device of the model's first parameter (the CPU for a model without parameters)."""
-    return next((p.device for p in model.parameters()), torch.device("cpu"))
-
-
 def _input_size(model: nn.Module, x: torch.Tensor) -> int:
     """The model's input_size from its config, or x's last dimension if it has no config."""
     config = getattr(model, "config", None)
@@ -126,12 +116,8 @@ def collect_gates(predictor: nn.Module, x: torch.Tensor) -> GateTrace:
             f"collect_gates needs a predictor with an `lstm` attribute (nn.LSTM or ScratchLSTM), "
             f"such as LSTMPredictor; got {type(predictor).__name__}."
         )
-    was_training = scratch.training
-    scratch.eval()
-    try:
-        if isinstance(x, torch.Tensor):
-            x = x.to(_device(scratch))
-        _, _, trace = scratch(x, return_gates=True)  # checks x
-    finally:
-        scratch.train(was_training)
+    if isinstance(x, torch.Tensor):
+        x = x.to(model_device(scratch))
+    with eval_mode(scratch):
+        trace = scratch.trace(x)  # checks x
     return GateTrace(*(tuple(t.cpu() for t in getattr(trace, name)) for name in "ifgoch"))

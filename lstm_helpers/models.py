@@ -1,64 +1,31 @@
-"""Sequence predictors: a window in, the next value(s) out.
+"""Sequence models. Every one has a frozen `config` and `forward(x, hidden=None) -> (y, hidden)`.
 
-Every model has the same interface: `forward(x, hidden=None) -> (predictions, hidden)`.
+    RecurrentPredictor  a recurrent stack read at its last step, then a linear layer
+                        (many-to-one); its `config.cell` picks nn.LSTM, nn.RNN or ScratchLSTM.
+                        LSTMPredictor (the tutorial's model), RNNPredictor and
+                        ScratchLSTMPredictor are the same class with the cell fixed.
+    BiLSTMClassifier    class scores of a window, bidirectional by default (many-to-one)
+    PerStepLSTM         a prediction after every step (many-to-many)
+    build_model(config) the model any of these configs describes; checkpoints rebuild with it
+
 Shape legend: B batch, T time steps, F features (`input_size`), H `hidden_size`,
-L `num_layers`, O `output_size`.
+L `num_layers`, D directions (2 if bidirectional), O `output_size`, C classes.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import ClassVar
 
 import torch
 from torch import nn
 
-from lstm_helpers.config import ClassifierConfig, ModelConfig
+from lstm_helpers._checks import Hidden, check_hidden, check_input
+from lstm_helpers.config import ClassifierConfig, ModelConfig, PerStepConfig
+from lstm_helpers.scratch import ScratchLSTM
 from lstm_helpers.sequences import last_valid_step
 
-Hidden = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
-
-
-def check_input(x: torch.Tensor, input_size: int) -> None:
-    """Raise ValueError unless x is a (batch, seq_len, input_size) tensor."""
-    if not isinstance(x, torch.Tensor):
-        raise ValueError(
-            f"x must be a torch.Tensor, got {type(x).__name__}. Use torch.as_tensor(x)."
-        )
-    if x.dim() != 3 or x.size(-1) != input_size:
-        hint = ""
-        if x.dim() == 2 and input_size == 1:
-            hint = (
-                " The feature dimension is missing: use x.unsqueeze(-1) to get (batch, seq_len, 1)."
-            )
-        elif x.dim() == 3 and x.size(1) == input_size:
-            hint = " The features look like dimension 1: use x.transpose(1, 2)."
-        elif x.dim() == 3:
-            hint = " If x is time-major (seq_len, batch, features), fix the last dimension first."
-        raise ValueError(
-            f"expected input of shape (batch, seq_len, {input_size}) (batch_first=True), "
-            f"got {tuple(x.shape)}.{hint}"
-        )
-
-
-def check_hidden(hidden: Hidden | None, x: torch.Tensor, num_layers: int, hidden_size: int) -> None:
-    """Raise ValueError unless each hidden tensor has shape (num_layers, batch, hidden_size)."""
-    if hidden is None:
-        return
-    states = hidden if isinstance(hidden, tuple) else (hidden,)
-    want = (num_layers, x.size(0), hidden_size)
-    for name, h in zip(("h", "c"), states, strict=False):  # an RNN has no c
-        if tuple(h.shape) != want:
-            hint = ""
-            if h.dim() == 3 and h.size(1) != x.size(0):
-                hint = (
-                    f" The batch has {x.size(0)} windows but the state was made for {h.size(1)}: "
-                    "a smaller last batch? Start each batch with hidden=None, slice the state "
-                    "(h[:, :B]), or use drop_last=True in the DataLoader."
-                )
-            raise ValueError(
-                f"hidden state {name} must have shape (num_layers, batch, hidden_size) = {want}, "
-                f"got {tuple(h.shape)}.{hint}"
-            )
+Config = ModelConfig | ClassifierConfig | PerStepConfig
 
 
 def stacked(
@@ -85,8 +52,70 @@ def stacked(
     )
 
 
-class LSTMPredictor(nn.Module):
-    """The tutorial's model: a stacked LSTM read at the last time step, then a linear layer."""
+class SequenceModel(nn.Module):
+    """What every model here shares: the frozen config that rebuilds it, and input checks.
+
+    A subclass sets `config_class` and builds its layers from `self.config`; `from_config`
+    rebuilds it from a config alone (checkpoints do that).
+    """
+
+    config_class: ClassVar[type]
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        if not isinstance(config, self.config_class):
+            raise ValueError(
+                f"{type(self).__name__} is built from a {self.config_class.__name__}, got "
+                f"{type(config).__name__}."
+            )
+        self.config = config
+
+    @classmethod
+    def from_config(cls, config: Config) -> SequenceModel:
+        """The model a config describes (how checkpoints rebuild it).
+
+        Shape: none.
+        """
+        return cls(**asdict(config))
+
+    @property
+    def hidden_size(self) -> int:
+        return self.config.hidden_size
+
+    @property
+    def num_layers(self) -> int:
+        return self.config.num_layers
+
+    @property
+    def num_directions(self) -> int:
+        return 2 if getattr(self.config, "bidirectional", False) else 1
+
+    def check(self, x: torch.Tensor, hidden: Hidden | None) -> None:
+        """Raise a ValueError that says how to fix x or hidden unless their shapes fit.
+
+        Shape: x (B, T, F); hidden (L*D, B, H) each.
+        """
+        check_input(x, self.config.input_size)
+        check_hidden(hidden, x, self.num_layers * self.num_directions, self.hidden_size)
+
+
+class RecurrentPredictor(SequenceModel):
+    """A recurrent stack read at its last time step, then a linear layer: a window in, O values out.
+
+    The class's `cell` picks the recurrent layer: "lstm" (nn.LSTM), "rnn" (nn.RNN, tanh) or
+    "scratch_lstm" (ScratchLSTM, the equations written out). It is stored as `self.lstm`
+    for both LSTMs and `self.rnn` for the RNN, so the parameter names are the tutorial's
+    (`lstm.weight_ih_l0`, ..., `fc.weight`) and its trained state_dict loads unchanged.
+    The subclasses below fix the cell; build any of them from a config with `build_model`.
+    """
+
+    config_class = ModelConfig
+    cell: ClassVar[str] = "lstm"
+    LAYERS: ClassVar[dict[str, tuple[type[nn.Module], str]]] = {
+        "lstm": (nn.LSTM, "lstm"),
+        "rnn": (nn.RNN, "rnn"),
+        "scratch_lstm": (ScratchLSTM, "lstm"),
+    }
 
     def __init__(
         self,
@@ -96,127 +125,81 @@ class LSTMPredictor(nn.Module):
         output_size: int = 1,
         dropout: float = 0.2,
     ) -> None:
-        super().__init__()
-        self.config = ModelConfig(input_size, hidden_size, num_layers, output_size, dropout, "lstm")
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.lstm = stacked(nn.LSTM, input_size, hidden_size, num_layers, dropout)
+        config = ModelConfig(input_size, hidden_size, num_layers, output_size, dropout, self.cell)
+        super().__init__(config)
+        layer_class, self.recurrent_name = self.LAYERS[self.cell]
+        layer = stacked(layer_class, input_size, hidden_size, num_layers, dropout)
+        self.add_module(self.recurrent_name, layer)  # self.lstm or self.rnn
         self.fc = nn.Linear(hidden_size, output_size)
 
-    def forward(
-        self, x: torch.Tensor, hidden: tuple[torch.Tensor, torch.Tensor] | None = None
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        """Predict from the last time step; also return the final (h_n, c_n).
+    @property
+    def recurrent(self) -> nn.Module:
+        """The recurrent stack (`self.lstm` or `self.rnn`)."""
+        return getattr(self, self.recurrent_name)
 
-        Shape: x (B, T, F) -> predictions (B, O); h_n and c_n (L, B, H).
+    @classmethod
+    def from_config(cls, config: ModelConfig) -> RecurrentPredictor:
+        """The predictor class of `config.cell`, built from the config.
+
+        Shape: none.
         """
-        check_input(x, self.config.input_size)
-        check_hidden(hidden, x, self.num_layers, self.hidden_size)
-        out, hidden = self.lstm(x, hidden)  # (B, T, F) -> (B, T, H): top layer's h at every step
+        classes = {c.cell: c for c in (LSTMPredictor, RNNPredictor, ScratchLSTMPredictor)}
+        if config.cell not in classes:
+            raise ValueError(
+                f"cell must be one of {tuple(classes)}, got {config.cell!r}: no predictor is "
+                "defined for it."
+            )
+        return classes[config.cell](**{k: v for k, v in asdict(config).items() if k != "cell"})
+
+    def forward(self, x: torch.Tensor, hidden: Hidden | None = None) -> tuple[torch.Tensor, Hidden]:
+        """Predict from the last time step; also return the final state ((h_n, c_n), or h_n).
+
+        Shape: x (B, T, F) -> predictions (B, O); h_n (and c_n) (L, B, H).
+        """
+        self.check(x, hidden)
+        out, hidden = self.recurrent(x, hidden)  # (B, T, F) -> (B, T, H): top layer's h
         predictions = self.fc(out[:, -1, :])  # last step (B, H) -> (B, O)
         return predictions, hidden
 
 
-class RNNPredictor(nn.Module):
+class LSTMPredictor(RecurrentPredictor):
+    """The tutorial's model: a stacked LSTM read at the last time step, then a linear layer.
+
+    LSTMPredictor(input_size=1, hidden_size=50, num_layers=2, output_size=1, dropout=0.2).
+    """
+
+    cell = "lstm"
+
+
+class RNNPredictor(RecurrentPredictor):
     """The same predictor with a vanilla (tanh) RNN instead of an LSTM, for comparison."""
 
-    def __init__(
-        self,
-        input_size: int = 1,
-        hidden_size: int = 50,
-        num_layers: int = 2,
-        output_size: int = 1,
-        dropout: float = 0.2,
-    ) -> None:
-        super().__init__()
-        self.config = ModelConfig(input_size, hidden_size, num_layers, output_size, dropout, "rnn")
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.rnn = stacked(nn.RNN, input_size, hidden_size, num_layers, dropout)
-        self.fc = nn.Linear(hidden_size, output_size)
-
-    def forward(
-        self, x: torch.Tensor, hidden: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Predict from the last time step; also return the final h_n (an RNN has no cell state).
-
-        Shape: x (B, T, F) -> predictions (B, O); h_n (L, B, H).
-        """
-        check_input(x, self.config.input_size)
-        check_hidden(hidden, x, self.num_layers, self.hidden_size)
-        out, hidden = self.rnn(x, hidden)  # (B, T, F) -> (B, T, H)
-        return self.fc(out[:, -1, :]), hidden  # (B, H) -> (B, O)
+    cell = "rnn"
 
 
-def build_model(config: ModelConfig) -> nn.Module:
-    """Build the predictor a ModelConfig describes (its `cell` picks the class)."""
-    kwargs = {k: v for k, v in asdict(config).items() if k != "cell"}
-    if config.cell == "lstm":
-        return LSTMPredictor(**kwargs)
-    if config.cell == "scratch_lstm":
-        from lstm_helpers.scratch import ScratchLSTMPredictor  # lazy: scratch imports this module
+class ScratchLSTMPredictor(RecurrentPredictor):
+    """`LSTMPredictor` with a `ScratchLSTM` inside: same parameters, names and outputs.
 
-        return ScratchLSTMPredictor(**kwargs)
-    if config.cell == "rnn":
-        return RNNPredictor(**kwargs)
-    raise ValueError(
-        f"cell must be one of 'lstm', 'rnn', 'scratch_lstm', got {config.cell!r}: "
-        "no predictor is defined for it."
-    )
-
-
-def count_parameters(model: nn.Module) -> int:
-    """Number of trainable parameters."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-def lstm_parameter_count(input_size: int, hidden_size: int, num_layers: int = 1) -> int:
-    """Parameters of nn.LSTM by the formula: 4 gates x (W_ih + W_hh + two biases) per layer."""
-    total = 0
-    for layer in range(num_layers):
-        layer_input = input_size if layer == 0 else hidden_size
-        total += 4 * (layer_input * hidden_size + hidden_size * hidden_size + 2 * hidden_size)
-    return total
-
-
-def with_forget_bias(model: nn.Module, value: float) -> nn.Module:
-    """Add `value` to the forget-gate bias of every layer and direction, in place; return model.
-
-    Works for an `nn.LSTM` or `ScratchLSTM` itself and for any model holding one as `.lstm`
-    (`LSTMPredictor`, `ScratchLSTMPredictor`, ...). The gate sees b_ih + b_hh, so only
-    `bias_ih` changes. Jozefowicz et al. (2015) recommend +1 to start training.
-    Shape: rows H..2H (gate order i, f, g, o) of every (4H,) `bias_ih_l{k}` change.
+    An `LSTMPredictor`'s state_dict loads into it (`load_state_dict`) and gives the same
+    predictions in eval mode.
     """
-    lstm = model if hasattr(model, "bias_ih_l0") else getattr(model, "lstm", None)
-    is_lstm = isinstance(lstm, nn.LSTM) or (
-        lstm is not None and not isinstance(lstm, nn.RNNBase) and hasattr(lstm, "bias_ih_l0")
-    )  # nn.LSTM, or a module with its parameter names such as ScratchLSTM
-    if not is_lstm or getattr(lstm, "bias_ih_l0", None) is None:
-        raise ValueError(
-            "with_forget_bias needs an LSTM with biases: an nn.LSTM, a ScratchLSTM, or a model "
-            f"holding one as `.lstm` (such as LSTMPredictor); got {type(model).__name__}. "
-            "Plain RNNs and GRUs have no forget gate."
-        )
-    H = lstm.hidden_size
-    with torch.no_grad():
-        for name, bias in lstm.named_parameters():
-            if name.startswith("bias_ih_l"):  # (4H,): blocks i, f, g, o; also *_reverse
-                bias[H : 2 * H] += value
-    return model
+
+    cell = "scratch_lstm"
 
 
-class BiLSTMClassifier(nn.Module):
+class BiLSTMClassifier(SequenceModel):
     """Sequence classifier: an LSTM (bidirectional by default) read at each direction's final state.
 
     `readout="final_state"` feeds the linear layer h_n[-2] (the top layer's forward direction after
     the LAST step) and h_n[-1] (its backward direction after the FIRST step): both have read the
     whole window. `readout="last_step"` is the tutorial's `lstm_out[:, -1, :]`: its forward half
-    equals h_n[-2], but its backward half has read a single step (the last one).
+    equals h_n[-2], but its backward half has read a single step (the last one); with
+    `lengths` it is read at each window's own last real step.
     With `lengths`, padded windows are packed (`pack_padded_sequence(..., enforce_sorted=False)`),
     so every window's final state is taken at its own last real step and padding is never read.
-    Shape legend: B batch, T steps, F `input_size`, H `hidden_size`, L `num_layers`,
-    D directions (2 if bidirectional, else 1), C `num_classes`.
     """
+
+    config_class = ClassifierConfig
 
     def __init__(
         self,
@@ -228,22 +211,15 @@ class BiLSTMClassifier(nn.Module):
         bidirectional: bool = True,
         readout: str = "final_state",
     ) -> None:
-        super().__init__()
-        self.config = ClassifierConfig(
-            input_size, hidden_size, num_layers, num_classes, dropout, bidirectional, readout
+        super().__init__(
+            ClassifierConfig(
+                input_size, hidden_size, num_layers, num_classes, dropout, bidirectional, readout
+            )
         )
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.num_directions = 2 if bidirectional else 1
         self.lstm = stacked(
             nn.LSTM, input_size, hidden_size, num_layers, dropout, bidirectional=bidirectional
         )
         self.fc = nn.Linear(self.num_directions * hidden_size, num_classes)
-
-    @classmethod
-    def from_config(cls, config: ClassifierConfig) -> BiLSTMClassifier:
-        """The classifier a ClassifierConfig describes (how checkpoints rebuild it)."""
-        return cls(**asdict(config))
 
     def forward(
         self,
@@ -255,8 +231,7 @@ class BiLSTMClassifier(nn.Module):
 
         Shape: x (B, T, F), lengths (B,) or None -> logits (B, C); h_n and c_n (L*D, B, H).
         """
-        check_input(x, self.config.input_size)
-        check_hidden(hidden, x, self.num_layers * self.num_directions, self.hidden_size)
+        self.check(x, hidden)
         if lengths is None:
             out, (h_n, c_n) = self.lstm(x, hidden)  # out (B, T, D*H)
         else:
@@ -295,15 +270,15 @@ class BiLSTMClassifier(nn.Module):
         return h_n[-1]  # (B, H)
 
 
-class PerStepLSTM(nn.Module):
+class PerStepLSTM(SequenceModel):
     """An LSTM with a prediction at every time step (sequence in, sequence out).
 
     Trained on next-value targets (y[t] = x[t+1]) it is a forecaster only when unidirectional.
     With `bidirectional=True` the output at step t has read steps t+1..T-1 too, including the
     very value it should predict: the training loss looks perfect and forecasting fails.
-    Shape legend: B batch, T steps, F `input_size`, H `hidden_size`, L `num_layers`,
-    D directions, O `output_size`.
     """
+
+    config_class = PerStepConfig
 
     def __init__(
         self,
@@ -314,12 +289,9 @@ class PerStepLSTM(nn.Module):
         dropout: float = 0.0,
         bidirectional: bool = False,
     ) -> None:
-        super().__init__()
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.output_size = output_size
-        self.num_directions = 2 if bidirectional else 1
+        super().__init__(
+            PerStepConfig(input_size, hidden_size, num_layers, output_size, dropout, bidirectional)
+        )
         self.lstm = stacked(
             nn.LSTM, input_size, hidden_size, num_layers, dropout, bidirectional=bidirectional
         )
@@ -332,7 +304,71 @@ class PerStepLSTM(nn.Module):
 
         Shape: x (B, T, F) -> predictions (B, T, O); h_n and c_n (L*D, B, H).
         """
-        check_input(x, self.input_size)
-        check_hidden(hidden, x, self.num_layers * self.num_directions, self.hidden_size)
+        self.check(x, hidden)
         out, hidden = self.lstm(x, hidden)  # (B, T, F) -> (B, T, D*H)
         return self.fc(out), hidden  # (B, T, D*H) -> (B, T, O)
+
+
+MODELS: dict[type, type[SequenceModel]] = {
+    ModelConfig: RecurrentPredictor,
+    ClassifierConfig: BiLSTMClassifier,
+    PerStepConfig: PerStepLSTM,
+}
+
+
+def build_model(config: Config) -> SequenceModel:
+    """The model a config describes: a predictor (by `cell`), a classifier or a per-step model.
+
+    Shape: none.
+    """
+    model_class = MODELS.get(type(config))
+    if model_class is None:
+        known = ", ".join(c.__name__ for c in MODELS)
+        raise ValueError(f"no model is built from a {type(config).__name__}; known: {known}.")
+    return model_class.from_config(config)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters.
+
+    Shape: none.
+    """
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def lstm_parameter_count(input_size: int, hidden_size: int, num_layers: int = 1) -> int:
+    """Parameters of nn.LSTM by the formula: 4 gates x (W_ih + W_hh + two biases) per layer.
+
+    Shape: none.
+    """
+    total = 0
+    for layer in range(num_layers):
+        layer_input = input_size if layer == 0 else hidden_size
+        total += 4 * (layer_input * hidden_size + hidden_size * hidden_size + 2 * hidden_size)
+    return total
+
+
+def with_forget_bias(model: nn.Module, value: float) -> nn.Module:
+    """Add `value` to the forget-gate bias of every layer and direction, in place; return model.
+
+    Works for an `nn.LSTM` or `ScratchLSTM` itself and for any model holding one as `.lstm`
+    (`LSTMPredictor`, `ScratchLSTMPredictor`, ...). The gate sees b_ih + b_hh, so only
+    `bias_ih` changes. Jozefowicz et al. (2015) recommend +1 to start training.
+    Shape: rows H..2H (gate order i, f, g, o) of every (4H,) `bias_ih_l{k}` change.
+    """
+    lstm = model if hasattr(model, "bias_ih_l0") else getattr(model, "lstm", None)
+    is_lstm = isinstance(lstm, nn.LSTM) or (
+        lstm is not None and not isinstance(lstm, nn.RNNBase) and hasattr(lstm, "bias_ih_l0")
+    )  # nn.LSTM, or a module with its parameter names such as ScratchLSTM
+    if not is_lstm or getattr(lstm, "bias_ih_l0", None) is None:
+        raise ValueError(
+            "with_forget_bias needs an LSTM with biases: an nn.LSTM, a ScratchLSTM, or a model "
+            f"holding one as `.lstm` (such as LSTMPredictor); got {type(model).__name__}. "
+            "Plain RNNs and GRUs have no forget gate."
+        )
+    H = lstm.hidden_size
+    with torch.no_grad():
+        for name, bias in lstm.named_parameters():
+            if name.startswith("bias_ih_l"):  # (4H,): blocks i, f, g, o; also *_reverse
+                bias[H : 2 * H] += value
+    return model

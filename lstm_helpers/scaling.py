@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from lstm_helpers._checks import ArrayLike, as_numpy
+
 KINDS = ("standard", "minmax")
-ArrayLike = np.ndarray | torch.Tensor
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,7 @@ def fit_scaler(train_series: ArrayLike, kind: str = "standard") -> Scaler:
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
-    arr = (
-        train_series.detach().cpu().numpy()
-        if isinstance(train_series, torch.Tensor)
-        else np.asarray(train_series)
-    ).astype(np.float64)
+    arr = as_numpy(train_series, np.float64)
     if arr.ndim == 1:
         arr = arr[:, None]  # (N,) -> (N, 1)
     if arr.ndim != 2 or len(arr) == 0:

@@ -12,7 +12,7 @@ For each layer and time step t, with x_t the layer's input and (h, c) its previo
 The parameters are laid out exactly as `nn.LSTM`'s: `weight_ih_l{k}` (4H, F_k),
 `weight_hh_l{k}` (4H, H), `bias_ih_l{k}` and `bias_hh_l{k}` (4H,), the four gates stacked
 in the order i, f, g, o. So `ScratchLSTM.from_torch(lstm)` copies an `nn.LSTM`, and an
-`LSTMPredictor`'s state_dict loads into a `ScratchLSTMPredictor`.
+`LSTMPredictor`'s state_dict loads into a `ScratchLSTMPredictor` (models.py), which holds one.
 
 Shape legend: B batch, T time steps, F features (`input_size`), H `hidden_size`,
 L `num_layers`.
@@ -28,8 +28,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from lstm_helpers import _checks
-from lstm_helpers.config import ModelConfig
-from lstm_helpers.models import check_hidden, check_input, stacked
+from lstm_helpers._checks import check_hidden, check_input
 
 GATES = ("i", "f", "g", "o")  # PyTorch's order of the four blocks of rows in each weight
 
@@ -81,10 +80,10 @@ def lstm_step(
 class ScratchLSTM(nn.Module):
     """A stacked LSTM from the gate equations, with `nn.LSTM`'s parameters and shapes.
 
-    `forward(x, state=None)` returns `(output, (h_n, c_n))` like `nn.LSTM(batch_first=True)`;
-    with `return_gates=True` it returns `(output, (h_n, c_n), trace)`, a `GateTrace` of
-    every step's gates and cell state. `dropout` is applied to the outputs of every layer
-    but the last, in training mode only, as `nn.LSTM` does.
+    `forward(x, state=None)` returns `(output, (h_n, c_n))`, like `nn.LSTM(batch_first=True)`;
+    `trace(x, state=None)` runs the same computation and returns a `GateTrace` of every
+    step's gates and states instead. `dropout` is applied to the outputs of every layer but
+    the last, in training mode only, as `nn.LSTM` does.
     """
 
     def __init__(
@@ -154,15 +153,37 @@ class ScratchLSTM(nn.Module):
         return f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}{extra}"
 
     def forward(
-        self,
-        x: torch.Tensor,
-        state: tuple[torch.Tensor, torch.Tensor] | None = None,
-        return_gates: bool = False,
-    ):
+        self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         """Run all layers over all steps.
 
         Shape: x (B, T, F); state (h_0, c_0) each (L, B, H), zeros if None ->
         output (B, T, H) (top layer's h at every step), h_n and c_n (L, B, H).
+        """
+        return self._run(x, state, record=None)
+
+    def trace(
+        self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
+    ) -> GateTrace:
+        """The same computation as `forward`, returning every step's gates and states.
+
+        `trace.h[-1]` is `forward`'s output; `trace.h[k][:, -1]` and `trace.c[k][:, -1]` are
+        layer k's rows of h_n and c_n.
+        Shape: x (B, T, F) -> a GateTrace of (B, T, H) tensors, one per layer in each field.
+        """
+        record: list[dict[str, torch.Tensor]] = []
+        self._run(x, state, record=record)
+        return GateTrace(*(tuple(layer[name] for layer in record) for name in "ifgoch"))
+
+    def _run(
+        self,
+        x: torch.Tensor,
+        state: tuple[torch.Tensor, torch.Tensor] | None,
+        record: list[dict[str, torch.Tensor]] | None,
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """Both faces of the stack: with `record`, each layer appends its gates and states.
+
+        Shape: x (B, T, F) -> output (B, T, H), h_n and c_n (L, B, H).
         """
         check_input(x, self.input_size)
         if state is not None and not (isinstance(state, tuple) and len(state) == 2):
@@ -173,78 +194,43 @@ class ScratchLSTM(nn.Module):
             state = (zeros, zeros)
         h_0, c_0 = state
         layer_input = x  # (B, T, F) for layer 0, (B, T, H) above it
-        h_n, c_n, traces = [], [], []
+        h_n, c_n = [], []
         for k in range(self.num_layers):
             if k > 0 and self.dropout > 0 and self.training:
                 layer_input = F.dropout(layer_input, self.dropout, training=True)
-            layer_input, h, c, trace = self._layer(k, layer_input, h_0[k], c_0[k], return_gates)
+            gates = {} if record is not None else None
+            layer_input, h, c = self._layer(k, layer_input, h_0[k], c_0[k], gates)
             h_n.append(h)
             c_n.append(c)
-            traces.append(trace)
-        output = layer_input  # (B, T, H)
-        final = (torch.stack(h_n), torch.stack(c_n))  # L x (B, H) -> (L, B, H)
-        if not return_gates:
-            return output, final
-        gate_trace = GateTrace(*(tuple(t[name] for t in traces) for name in "ifgoch"))
-        return output, final, gate_trace
+            if record is not None:
+                record.append(gates)
+        return layer_input, (torch.stack(h_n), torch.stack(c_n))  # L x (B, H) -> (L, B, H)
 
     def _layer(
-        self, k: int, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, return_gates: bool
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, torch.Tensor] | None]:
-        """One layer over all steps: (output, h_n, c_n, gates or None).
+        self,
+        k: int,
+        x: torch.Tensor,
+        h: torch.Tensor,
+        c: torch.Tensor,
+        gates: dict[str, torch.Tensor] | None,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """One layer over all steps: (output, h_n, c_n); fills `gates` if it is a dict.
 
-        Shape: x (B, T, F_k), h and c (B, H) -> output (B, T, H), h_n and c_n (B, H).
+        Shape: x (B, T, F_k), h and c (B, H) -> output (B, T, H), h_n and c_n (B, H);
+        each entry of `gates` (B, T, H).
         """
         weight_ih = getattr(self, f"weight_ih_l{k}")  # (4H, F_k)
         weight_hh = getattr(self, f"weight_hh_l{k}")  # (4H, H)
         bias = getattr(self, f"bias_ih_l{k}") + getattr(self, f"bias_hh_l{k}")  # (4H,)
         # The input's part of the gates does not depend on h: compute it for all steps at once.
         xw = torch.matmul(x, weight_ih.t()) + bias  # (B, T, F_k) -> (B, T, 4H)
-        outputs = []
-        record: dict[str, list[torch.Tensor]] = {name: [] for name in "ifgoch"}
+        outputs, record = [], {name: [] for name in "ifgoch"}
         for xw_t in xw.unbind(1):  # T tensors (B, 4H); unbind has a cheap backward
             h, c, i, f, g, o = lstm_step(xw_t, h, c, weight_hh)
             outputs.append(h)
-            if return_gates:
+            if gates is not None:  # keep every step's gates only when asked: it costs memory
                 for name, value in zip("ifgoch", (i, f, g, o, c, h), strict=True):
                     record[name].append(value)
-        output = torch.stack(outputs, dim=1)  # T x (B, H) -> (B, T, H)
-        trace = (
-            {name: torch.stack(v, dim=1) for name, v in record.items()} if return_gates else None
-        )
-        return output, h, c, trace
-
-
-class ScratchLSTMPredictor(nn.Module):
-    """`LSTMPredictor` with a `ScratchLSTM` inside: same parameters, names and outputs.
-
-    An `LSTMPredictor`'s state_dict loads into it (`load_state_dict`) and gives the same
-    predictions in eval mode.
-    """
-
-    def __init__(
-        self,
-        input_size: int = 1,
-        hidden_size: int = 50,
-        num_layers: int = 2,
-        output_size: int = 1,
-        dropout: float = 0.2,
-    ) -> None:
-        super().__init__()
-        self.config = ModelConfig(
-            input_size, hidden_size, num_layers, output_size, dropout, "scratch_lstm"
-        )
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.lstm = stacked(ScratchLSTM, input_size, hidden_size, num_layers, dropout)
-        self.fc = nn.Linear(hidden_size, output_size)
-
-    def forward(
-        self, x: torch.Tensor, hidden: tuple[torch.Tensor, torch.Tensor] | None = None
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        """Predict from the last time step; also return the final (h_n, c_n).
-
-        Shape: x (B, T, F) -> predictions (B, O); h_n and c_n (L, B, H).
-        """
-        out, hidden = self.lstm(x, hidden)  # (B, T, F) -> (B, T, H); checks x and hidden
-        return self.fc(out[:, -1, :]), hidden  # last step (B, H) -> (B, O)
+        if gates is not None:
+            gates.update({name: torch.stack(v, dim=1) for name, v in record.items()})  # (B, T, H)
+        return torch.stack(outputs, dim=1), h, c  # T x (B, H) -> (B, T, H)

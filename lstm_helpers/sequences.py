@@ -23,9 +23,8 @@ import torch
 from torch import nn
 
 from lstm_helpers import _checks
-
-Pair = tuple[torch.Tensor, torch.Tensor]
-Hidden = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
+from lstm_helpers._checks import Hidden, Pair
+from lstm_helpers.runtime import eval_mode, model_device
 
 
 def _as_2d(series: np.ndarray | torch.Tensor, name: str = "series") -> torch.Tensor:
@@ -71,22 +70,9 @@ def rollout_per_step(
         _checks.positive_int(
             "window", window, "It is the number of latest values read per step; None reads all."
         )
-    x = torch.as_tensor(history, dtype=torch.float32)
-    if x.dim() == 1:
-        x = x[None, :, None]  # (T0,) -> (1, T0, 1)
-    elif x.dim() == 2:
-        x = x[:, :, None]  # (B, T0) -> (B, T0, 1)
-    if x.dim() != 3 or x.size(-1) != 1:
-        raise ValueError(
-            f"history must be (T0,), (B, T0) or (B, T0, 1) for a one-feature model, got "
-            f"{tuple(x.shape)}."
-        )
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    x = x.to(device)
+    x = _checks.history(history).to(model_device(model))  # (B, T0, 1)
     forecasts = []
-    try:
+    with eval_mode(model):
         for _ in range(steps):
             inputs = x if window is None else x[:, -window:]
             pred, _ = model(inputs)  # (B, T, 1): one prediction per step
@@ -98,8 +84,6 @@ def rollout_per_step(
             next_value = pred[:, -1:, :]  # (B, 1, 1): the prediction after the last step
             forecasts.append(next_value[:, 0, 0].cpu())
             x = torch.cat([x, next_value], dim=1)  # feed it back as the next input
-    finally:
-        model.train(was_training)
     return torch.stack(forecasts, dim=1)  # K x (B,) -> (B, K)
 
 
@@ -170,6 +154,7 @@ def detach_hidden(hidden: Hidden | None) -> Hidden | None:
 
     The next chunk then starts from these values, but its backward pass stops here instead of
     running into the previous chunk's graph (which the previous backward already freed).
+    Shape: (h, c) or h, each (L, B, H) -> the same.
     """
     if hidden is None:
         return None
@@ -201,7 +186,7 @@ def train_stateful(
     if len(chunks) == 0:
         raise ValueError("chunks must hold at least one (x, y) chunk; see stream_chunks.")
     loss_fn = loss_fn if loss_fn is not None else nn.MSELoss()
-    device = next(model.parameters()).device
+    device = model_device(model)
     losses = []
     model.train()
     for _ in range(epochs):

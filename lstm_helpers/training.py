@@ -64,7 +64,10 @@ class History:
 
 
 def gradient_norm(parameters: list[nn.Parameter]) -> torch.Tensor:
-    """Total L2 norm of all gradients together, the quantity `clip_grad_norm_` bounds."""
+    """Total L2 norm of all gradients together, the quantity `clip_grad_norm_` bounds.
+
+    Shape: every parameter's .grad, any shapes -> a 0-dim tensor (0 if no gradient yet).
+    """
     grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)

@@ -201,8 +201,25 @@ def test_unknown_config_fields_are_a_clear_error(tmp_path):
 def test_save_needs_a_model_with_a_config(tmp_path):
     with pytest.raises(ValueError, match=r"model\.config"):
         lh.save_checkpoint(tmp_path / "x.pt", nn.LSTM(1, 4))
-    with pytest.raises(ValueError, match=r"model\.config"):
-        lh.save_checkpoint(tmp_path / "y.pt", lh.PerStepLSTM(hidden_size=4))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: lh.LSTMPredictor(hidden_size=4, num_layers=2),
+        lambda: lh.RNNPredictor(hidden_size=4, num_layers=1),
+        lambda: lh.ScratchLSTMPredictor(hidden_size=4, num_layers=2),
+        lambda: lh.BiLSTMClassifier(hidden_size=4, num_classes=5),
+        lambda: lh.PerStepLSTM(hidden_size=4, bidirectional=True),
+    ],
+    ids=["lstm", "rnn", "scratch", "classifier", "per-step"],
+)
+def test_every_model_is_rebuilt_from_its_checkpoint_alone(tmp_path, make):
+    model = make().eval()
+    rebuilt, _ = lh.load_checkpoint(lh.save_checkpoint(tmp_path / "m.pt", model))
+    assert type(rebuilt) is type(model) and rebuilt.config == model.config
+    x = _windows(6, 5)
+    torch.testing.assert_close(rebuilt(x)[0], model(x)[0], rtol=0, atol=0)
 
 
 def test_extra_round_trips_and_unloadable_values_are_refused_at_save_time(tmp_path):

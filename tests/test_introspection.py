@@ -9,6 +9,7 @@ from torch import nn
 
 import lstm_helpers as lh
 from lstm_helpers.introspection import collect_gates, input_gradient_norms
+from lstm_helpers.scratch import GateTrace
 
 
 class LinearWindow(nn.Module):
@@ -110,7 +111,7 @@ def test_collect_gates_shapes_ranges_and_identities():
     x = torch.randn(4, 9, 1) * 3  # large inputs push the gates towards their limits
     before = {k: v.clone() for k, v in model.state_dict().items()}
     trace = collect_gates(model, x)
-    assert isinstance(trace, lh.GateTrace)
+    assert isinstance(trace, GateTrace)
     assert trace.num_layers == 2
     for name in "ifgoch":
         assert [tuple(t.shape) for t in getattr(trace, name)] == [(4, 9, 12)] * 2

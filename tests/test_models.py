@@ -136,7 +136,7 @@ def test_with_forget_bias_moves_the_forget_gate_of_nn_lstm():
         for p in lstm.parameters():
             p.zero_()  # every gate pre-activation is 0: every gate 0.5
     lh.with_forget_bias(lstm, 2.0)
-    _, _, gates = lh.ScratchLSTM.from_torch(lstm)(torch.zeros(1, 2, 1), return_gates=True)
+    gates = lh.ScratchLSTM.from_torch(lstm).trace(torch.zeros(1, 2, 1))
     torch.testing.assert_close(gates.f[0], torch.sigmoid(torch.full((1, 2, 3), 2.0)))
     torch.testing.assert_close(gates.i[0], torch.full((1, 2, 3), 0.5))
 

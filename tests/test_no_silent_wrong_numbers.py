@@ -15,6 +15,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import lstm_helpers as lh
+from lstm_helpers.evaluation import targets
 
 # ---------------------------------------------------------------- evaluate reads a loader once
 
@@ -41,7 +42,7 @@ def test_evaluate_on_a_shuffled_loader_equals_the_unshuffled_result(trained):
     assert got.mae == pytest.approx(expected.mae, rel=1e-5)
 
 
-@pytest.mark.parametrize("reader", [lh.targets, lambda loader: lh.predict(nn.Linear(1, 1), loader)])
+@pytest.mark.parametrize("reader", [targets, lambda loader: lh.predict(nn.Linear(1, 1), loader)])
 def test_two_pass_readers_refuse_a_shuffled_loader(trained, reader):
     _, data = trained
     with pytest.raises(ValueError, match=r"fixed order.*RandomSampler.*unshuffled"):
@@ -51,7 +52,7 @@ def test_two_pass_readers_refuse_a_shuffled_loader(trained, reader):
 def test_empty_loaders_are_errors_not_nan():
     empty = DataLoader(TensorDataset(torch.zeros(0, 5, 1), torch.zeros(0, 1)), batch_size=4)
     model = lh.LSTMPredictor(hidden_size=2, num_layers=1).train()
-    for call in (lh.evaluate, lh.mean_loss, lh.predict, lambda m, dl: lh.targets(dl)):
+    for call in (lh.evaluate, lh.mean_loss, lh.predict, lambda m, dl: targets(dl)):
         with pytest.raises(ValueError, match=r"empty|no windows"):
             call(model, empty)
     assert model.training  # mean_loss restored the mode although it failed

@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 import lstm_helpers as lh
-from lstm_helpers.scratch import GATES, ScratchLSTM, ScratchLSTMPredictor, lstm_step
+from lstm_helpers.models import ScratchLSTMPredictor
+from lstm_helpers.scratch import GATES, ScratchLSTM, lstm_step
 
 
 def _configs(n: int = 30, seed: int = 3) -> list[tuple[int, int, int, int, int, bool]]:
@@ -107,10 +108,11 @@ def test_one_step_by_hand():
         torch.testing.assert_close(value, want)
 
 
-def test_return_gates_shapes_and_consistency():
+def test_trace_shapes_and_consistency_with_forward():
     scratch = ScratchLSTM(2, 5, 3)
     x = torch.randn(4, 6, 2)
-    out, (h_n, c_n), trace = scratch(x, return_gates=True)
+    out, (h_n, c_n) = scratch(x)  # forward always returns (output, (h_n, c_n))
+    trace = scratch.trace(x)
     assert trace.num_layers == 3
     for name in "ifgoch":
         assert len(getattr(trace, name)) == 3

@@ -91,5 +91,12 @@ def is_number(answer: object) -> bool:
     )
 
 
+def as_number(answer: object) -> float | None:
+    """A number answer as a float (also from a one-element tensor), or None if it is not one."""
+    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
+        answer = answer.item()
+    return float(answer) if is_number(answer) else None
+
+
 def approx_equal(a: float, b: float, rtol: float = 1e-3) -> bool:
     return math.isclose(float(a), float(b), rel_tol=rtol, abs_tol=1e-12)

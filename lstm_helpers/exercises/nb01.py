@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 01 · Data and shapes (`notebooks/01_data_and_shapes.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb01 as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 01 · Data and shapes: `from lstm_helpers.exercises import nb01 as check`."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 02 · The LSTM model (`notebooks/02_the_lstm_model.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb02 as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 02 · The LSTM model: `from lstm_helpers.exercises import nb02 as check`."""
 
 from __future__ import annotations
 
@@ -19,6 +15,7 @@ from lstm_helpers.exercises._result import (
     unanswered,
     wrong,
 )
+from lstm_helpers.models import count_parameters
 
 __all__ = ["lstm_output_shapes", "lstm_parameters", "output_gate"]
 
@@ -31,7 +28,7 @@ def lstm_parameters(
         return r
     with torch.random.fork_rng():  # the random init leaves the RNG untouched
         lstm = nn.LSTM(input_size, hidden_size, num_layers)
-    expected = sum(p.numel() for p in lstm.parameters())
+    expected = count_parameters(lstm)
     if not is_number(answer):
         return wrong("give the count as a whole number.")
     if answer == expected:

@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 02b · Inside the LSTM (`notebooks/02b_inside_the_lstm.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb02b as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 02b · Inside the LSTM: `from lstm_helpers.exercises import nb02b as check`."""
 
 from __future__ import annotations
 
@@ -12,7 +8,7 @@ from torch import nn
 from lstm_helpers.exercises._result import (
     Result,
     approx_equal,
-    is_number,
+    as_number,
     report,
     right,
     unanswered,
@@ -142,9 +138,7 @@ def memory_left(answer: object, *, forget: float, steps: int) -> Result:
     """Check the share of a cell's content left after `steps` steps with a constant forget gate."""
     if (r := unanswered(answer)) is not None:
         return r
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    if not is_number(answer):
+    if (answer := as_number(answer)) is None:
         return wrong("give the share as a number between 0 and 1.")
     # c_t = f * c_{t-1} + i * g with nothing new written (i * g = 0): f multiplies once per step.
     expected = forget**steps
@@ -167,9 +161,7 @@ def forget_for_half_life(answer: object, *, steps: int) -> Result:
     """Check the constant forget gate that keeps half of a cell's content after `steps` steps."""
     if (r := unanswered(answer)) is not None:
         return r
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    if not is_number(answer):
+    if (answer := as_number(answer)) is None:
         return wrong("give the forget gate as a number between 0 and 1.")
     if not 0 < answer < 1:
         return wrong("a forget gate is a sigmoid, strictly between 0 and 1.")

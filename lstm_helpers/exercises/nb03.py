@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 03 · Training with gradient clipping (`notebooks/03_training_with_clipping.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb03 as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 03 · Training with gradient clipping: `from lstm_helpers.exercises import nb03 as check`."""
 
 from __future__ import annotations
 
@@ -10,14 +6,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lstm_helpers.exercises._result import (
-    Result,
-    approx_equal,
-    is_number,
-    right,
-    unanswered,
-    wrong,
-)
+from lstm_helpers.exercises._result import Result, approx_equal, is_number, right, unanswered, wrong
 
 __all__ = ["clip_factor", "clipped_steps", "max_norm_choice"]
 

@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 04 · Evaluation (`notebooks/04_evaluation.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb04 as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 04 · Evaluation: `from lstm_helpers.exercises import nb04 as check`."""
 
 from __future__ import annotations
 
@@ -10,14 +6,8 @@ import torch
 from torch import nn
 
 from lstm_helpers.evaluation import predict
-from lstm_helpers.exercises._result import (
-    Result,
-    approx_equal,
-    is_number,
-    right,
-    unanswered,
-    wrong,
-)
+from lstm_helpers.exercises._result import Result, approx_equal, as_number, right, unanswered, wrong
+from lstm_helpers.runtime import eval_mode
 
 __all__ = ["reloaded_latest", "step_change", "train_mode_mse"]
 
@@ -26,20 +16,14 @@ def train_mode_mse(model: nn.Module, X: torch.Tensor, y: torch.Tensor, answer: o
     """Check an MSE computed with the model in training mode (dropout on)."""
     if (r := unanswered(answer)) is not None:
         return r
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    if not is_number(answer):
+    if (answer := as_number(answer)) is None:
         return wrong("give the MSE as a number (a tensor's .item()).")
-    was_training = model.training
-    try:
-        with torch.no_grad(), torch.random.fork_rng():
-            model.eval()
-            eval_mse = (model(X)[0] - y).square().mean().item()
-            model.train()
-            torch.manual_seed(0)
-            samples = [(model(X)[0] - y).square().mean().item() for _ in range(8)]
-    finally:
-        model.train(was_training)
+    # eval_mode restores the learner's mode at the end, also after the train-mode passes.
+    with eval_mode(model), torch.no_grad(), torch.random.fork_rng():
+        eval_mse = (model(X)[0] - y).square().mean().item()
+        model.train()  # dropout on, as in the question
+        torch.manual_seed(0)
+        samples = [(model(X)[0] - y).square().mean().item() for _ in range(8)]
     low, high = min(samples), max(samples)
     if approx_equal(answer, eval_mse, rtol=1e-2):
         return wrong(
@@ -61,9 +45,7 @@ def step_change(y: torch.Tensor, answer: object) -> Result:
     """Check the mean absolute change between consecutive targets `y` (M, 1)."""
     if (r := unanswered(answer)) is not None:
         return r
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    if not is_number(answer):
+    if (answer := as_number(answer)) is None:
         return wrong("give the mean change as a number (a tensor's .item()).")
     diff = torch.as_tensor(y, dtype=torch.float64).flatten().diff()
     expected = diff.abs().mean().item()

@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 04b · Honest forecasting (`notebooks/04b_honest_forecasting.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb04b as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 04b · Honest forecasting: `from lstm_helpers.exercises import nb04b as check`."""
 
 from __future__ import annotations
 

@@ -1,21 +1,11 @@
-"""The exercise checkers of notebook 05 · Bidirectional and advanced (`notebooks/05_bidirectional_and_advanced.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb05 as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 05 · Bidirectional and advanced: `from lstm_helpers.exercises import nb05 as check`."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from lstm_helpers.exercises._result import (
-    Result,
-    is_number,
-    right,
-    unanswered,
-    wrong,
-)
+from lstm_helpers.exercises._result import Result, is_number, right, unanswered, wrong
 from lstm_helpers.exercises.nb02 import lstm_output_shapes  # asked again, bidirectional
 from lstm_helpers.sequences import last_valid_step
 

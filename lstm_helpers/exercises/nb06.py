@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 06 · Hyperparameter explorer (`notebooks/06_hyperparameter_explorer.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb06 as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 06 · Hyperparameter explorer: `from lstm_helpers.exercises import nb06 as check`."""
 
 from __future__ import annotations
 
@@ -13,14 +9,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-from lstm_helpers.exercises._result import (
-    Result,
-    approx_equal,
-    is_number,
-    right,
-    unanswered,
-    wrong,
-)
+from lstm_helpers.exercises._result import Result, approx_equal, is_number, right, unanswered, wrong
 from lstm_helpers.explorer.runner import run_experiment
 
 __all__ = ["best_learning_rate", "largest_stable_lr", "smallest_hidden_size"]

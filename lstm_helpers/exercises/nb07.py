@@ -1,8 +1,4 @@
-"""The exercise checkers of notebook 07 · Real data: Mauna Loa CO2 (`notebooks/07_real_data_co2.ipynb`).
-
-The notebook imports them as `from lstm_helpers.exercises import nb07 as check`; see
-`lstm_helpers/exercises/__init__.py` for what every checker promises.
-"""
+"""The checks of notebook 07 · Real data: Mauna Loa CO2: `from lstm_helpers.exercises import nb07 as check`."""
 
 from __future__ import annotations
 
@@ -10,12 +6,7 @@ import numpy as np
 import torch
 
 from lstm_helpers.baselines import persistence, seasonal_naive
-from lstm_helpers.exercises._result import (
-    Result,
-    right,
-    unanswered,
-    wrong,
-)
+from lstm_helpers.exercises._result import Result, right, unanswered, wrong
 from lstm_helpers.scaling import Scaler, fit_scaler
 
 __all__ = ["seasonal_naive_forecast", "train_only_scaler", "undifference"]
