@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
 """Project commands: set up the environment, open the notebooks, run the tests.
 
-    python3 tasks.py lab        create/update .venv, then open JupyterLab on notebooks/
-    python3 tasks.py test       create/update .venv, then ruff + unit tests + nbval
+    python3 tasks.py lab        create/update .venv (learner set), then open JupyterLab
+    python3 tasks.py test       create/update .venv (full set), then ruff + unit tests + nbval
     python3 tasks.py execute    re-execute notebooks in place (all, or the ones named)
     python3 tasks.py bench      run the benchmarks in benchmarks/
+    python3 tasks.py student    student copies (no solutions) in build/student/; --nbgrader
+                                also writes an nbgrader course in build/nbgrader/
+    python3 tasks.py slides     set slide metadata on notebooks by the rules (--check: only check)
+    python3 tasks.py site       a static HTML site of the executed notebooks in build/site/
+    python3 tasks.py screenshot regenerate docs/images/explorer.png (JupyterLab + Chromium)
 
 Only the standard library is used here, so this file runs with any Python >= 3.10.
-The environment is `.venv/` beside this file; it is (re)installed from `requirements.lock`
-whenever that file or `pyproject.toml` changes.
+The environment is `.venv/` beside this file. Two pinned sets: requirements/lab.lock (what the
+notebooks need: `lab`, `student`, `slides`) and requirements/test.lock (a superset: tests,
+nbgrader, the site's MathJax: `test`, `site`, `screenshot`, `execute`, `bench`). A set is
+(re)installed whenever its lock file or `pyproject.toml` changes.
 """
 
 from __future__ import annotations
@@ -25,8 +32,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
-STAMP = VENV / ".installed-from"
 NOTEBOOKS = ROOT / "notebooks"
+# The pinned package sets: the learner set, and the full set (a superset with the same pins).
+LOCKS = {"lab": ROOT / "requirements" / "lab.lock", "test": ROOT / "requirements" / "test.lock"}
+EXTRAS = {"lab": "notebooks", "test": "notebooks,teach,test"}
 
 
 def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
@@ -37,19 +46,39 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
         sys.exit(code)
 
 
-def ensure_env() -> None:
-    """Create .venv and install the pinned dependencies plus this package (editable)."""
-    inputs = [ROOT / "requirements.lock", ROOT / "pyproject.toml"]
-    wanted = hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted and PY.exists():
+def stamp(kind: str) -> Path:
+    return VENV / f".installed-{kind}"
+
+
+def wanted(kind: str) -> str:
+    """A hash of what the set `kind` installs from: its lock file and pyproject.toml."""
+    inputs = [LOCKS[kind], ROOT / "pyproject.toml"]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()
+
+
+def installed(kind: str) -> bool:
+    path = stamp(kind)
+    return PY.exists() and path.exists() and path.read_text().strip() == wanted(kind)
+
+
+def ensure_env(kind: str = "test") -> None:
+    """Create .venv and install the pinned set `kind` ("lab" or "test") plus this package.
+
+    The full set contains the learner set with the same pins, so an environment with the
+    full set installed serves `lab` too; `lab` never removes the test packages.
+    """
+    if installed(kind) or (kind == "lab" and installed("test")):
         return
     if not PY.exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    # requirements.lock pins every package (direct and transitive) to the tested versions.
-    run(PY, "-m", "pip", "install", "--quiet", "-r", "requirements.lock", "-e", ".[notebooks,test]")
-    STAMP.write_text(wanted + "\n")
+    # The lock file pins every package (direct and transitive) to the tested versions.
+    lock = LOCKS[kind].relative_to(ROOT)
+    run(PY, "-m", "pip", "install", "--quiet", "-r", lock, "-e", f".[{EXTRAS[kind]}]")
+    stamp(kind).write_text(wanted(kind) + "\n")
+    if kind == "test":
+        stamp("lab").write_text(wanted("lab") + "\n")  # same pins: the learner set is there
 
 
 def test_env(threads: int) -> dict[str, str]:
@@ -63,12 +92,12 @@ def test_env(threads: int) -> dict[str, str]:
 
 
 def cmd_lab(args: argparse.Namespace) -> None:
-    ensure_env()
+    ensure_env("lab")
     run(BIN / "jupyter", "lab", str(NOTEBOOKS), *args.extra)
 
 
 def cmd_test(args: argparse.Namespace) -> None:
-    ensure_env()
+    ensure_env("test")
     env = test_env(args.threads)
     run(PY, "-m", "ruff", "check", ".", env=env)
     # One pytest-xdist worker per `threads` cores: more would oversubscribe the CPU, and torch's
