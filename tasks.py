@@ -121,6 +121,28 @@ def cmd_bench(args: argparse.Namespace) -> None:
         run(PY, script, env=test_env(args.threads))
 
 
+def cmd_student(args: argparse.Namespace) -> None:
+    # Student copies need only nbformat (learner set); nbgrader comes with the full set.
+    ensure_env("test" if args.nbgrader else "lab")
+    opts = ["--nbgrader"] * args.nbgrader + ["--validate"] * args.validate
+    run(PY, ROOT / "tools" / "student_copies.py", *opts, *args.notebooks, env=test_env(1))
+
+
+def cmd_slides(args: argparse.Namespace) -> None:
+    ensure_env("lab")
+    run(PY, ROOT / "tools" / "slides.py", *["--check"] * args.check, *args.notebooks)
+
+
+def cmd_site(args: argparse.Namespace) -> None:
+    ensure_env("test")  # the local MathJax (jupyter-server-mathjax) is in the full set
+    run(PY, ROOT / "tools" / "build_site.py", *args.extra)
+
+
+def cmd_screenshot(args: argparse.Namespace) -> None:
+    ensure_env("test")  # playwright; Chromium from Debian (apt-get install chromium)
+    run(PY, ROOT / "tools" / "screenshot_explorer.py", *args.extra, env=test_env(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -141,8 +163,25 @@ def main() -> None:
     bench = sub.add_parser("bench", help="run benchmarks/bench_*.py")
     bench.add_argument("--threads", type=int, default=1)
     bench.set_defaults(func=cmd_bench)
+    student = sub.add_parser("student", help="student copies without solutions in build/student/")
+    student.add_argument("notebooks", nargs="*", help="notebook paths (default: all numbered ones)")
+    student.add_argument(
+        "--nbgrader", action="store_true", help="also an nbgrader course in build/nbgrader/"
+    )
+    student.add_argument(
+        "--validate", action="store_true", help="with --nbgrader: execute every source version"
+    )
+    student.set_defaults(func=cmd_student)
+    slides = sub.add_parser("slides", help="set RISE slide metadata on notebooks by the rules")
+    slides.add_argument("notebooks", nargs="*", help="notebook paths (default: all numbered ones)")
+    slides.add_argument("--check", action="store_true", help="only report differences")
+    slides.set_defaults(func=cmd_slides)
+    site = sub.add_parser("site", help="static HTML site of the executed notebooks in build/site/")
+    site.set_defaults(func=cmd_site)
+    shot = sub.add_parser("screenshot", help="regenerate docs/images/explorer.png")
+    shot.set_defaults(func=cmd_screenshot)
     args, extra = parser.parse_known_args()
-    if args.command == "execute" and extra:
+    if args.command in ("execute", "student", "slides") and extra:
         parser.error(f"unknown arguments: {extra}")
     args.extra = extra
     args.func(args)
