@@ -27,6 +27,7 @@ One module per concern; the names below are re-exported for short imports in not
                 stream_chunks, detach_hidden, train_stateful
     widgets     Explorer, clipping_explorer, run_experiment (slider explorers; not imported
                 here: `from lstm_helpers.widgets import Explorer`)
+    environment setup_check (the class's "run this cell": versions, threads, widgets render?)
     check       exercise checkers for the notebooks' exercises (not imported here:
                 `from lstm_helpers import check`)
 
@@ -64,6 +65,7 @@ from lstm_helpers.datasets import (
     decompose_monthly,
     load_co2,
 )
+from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import Metrics, evaluate, predict, regression_metrics, targets
 from lstm_helpers.forecasting import (
     ForecastTable,
@@ -212,6 +214,7 @@ __all__ = [
     "save_checkpoint",
     "seasonal_naive",
     "set_seed",
+    "setup_check",
     "sine_data",
     "sine_series",
     "stream_chunks",
