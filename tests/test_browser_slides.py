@@ -149,7 +149,8 @@ def test_setup_check_reports_that_widgets_render_in_jupyterlab(lab: Lab, browser
     try:
         page.goto(lab.url_for(f"lab/tree/{SETUP}"))
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
-        assert page.evaluate("() => window.jupyterapp.commands.hasCommand('RISE:preview')")
+        for command in ("RISE:preview", "RISE:slideshow"):  # JupyterLab's slideshow commands
+            assert page.evaluate(f"() => window.jupyterapp.commands.hasCommand('{command}')")
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function(ALL_CELLS_RAN, timeout=120_000, polling=250)
         line = page.locator(".lstm-setup-check").first
