@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
 """Project commands: set up the environment, open the notebooks, run the tests.
 
-    python3 tasks.py lab        create/update .venv, then open JupyterLab on notebooks/
-    python3 tasks.py test       create/update .venv, then ruff + unit tests + nbval
+    python3 tasks.py lab        create/update .venv (learner set), then open JupyterLab
+    python3 tasks.py test       create/update .venv (full set), then ruff + unit tests + nbval
     python3 tasks.py test --cpu generic      the same on another CPU code path (see CPU_PATHS)
     python3 tasks.py test --other-cpus       the suite on the other CPU paths and with 2 threads
     python3 tasks.py execute    re-execute notebooks in place (all, or the ones named)
     python3 tasks.py bench      run the benchmarks in benchmarks/
+    python3 tasks.py student    student copies (no solutions) in build/student/; --nbgrader
+                                also writes an nbgrader course in build/nbgrader/
+    python3 tasks.py slides     set slide metadata on notebooks by the rules (--check: only check)
+    python3 tasks.py site       a static HTML site of the executed notebooks in build/site/
+    python3 tasks.py screenshot regenerate docs/images/explorer.png (JupyterLab + Chromium)
 
 Only the standard library is used here, so this file runs with any Python >= 3.10.
-The environment is `.venv/` beside this file; it is (re)installed from `requirements.lock`
-whenever that file or `pyproject.toml` changes.
+The environment is `.venv/` beside this file. Two pinned sets: requirements/lab.lock (what the
+notebooks need: `lab`, `student`, `slides`) and requirements/test.lock (a superset: tests,
+nbgrader, the site's MathJax: `test`, `site`, `screenshot`, `execute`, `bench`). A set is
+(re)installed whenever its lock file or `pyproject.toml` changes.
 """
 
 from __future__ import annotations
@@ -28,8 +35,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
-STAMP = VENV / ".installed-from"
 NOTEBOOKS = ROOT / "notebooks"
+# The pinned package sets: the learner set, and the full set (a superset with the same pins).
+LOCKS = {"lab": ROOT / "requirements" / "lab.lock", "test": ROOT / "requirements" / "test.lock"}
+EXTRAS = {"lab": "notebooks", "test": "notebooks,teach,test"}
 
 
 def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
@@ -40,19 +49,39 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
         sys.exit(code)
 
 
-def ensure_env() -> None:
-    """Create .venv and install the pinned dependencies plus this package (editable)."""
-    inputs = [ROOT / "requirements.lock", ROOT / "pyproject.toml"]
-    wanted = hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted and PY.exists():
+def stamp(kind: str) -> Path:
+    return VENV / f".installed-{kind}"
+
+
+def wanted(kind: str) -> str:
+    """A hash of what the set `kind` installs from: its lock file and pyproject.toml."""
+    inputs = [LOCKS[kind], ROOT / "pyproject.toml"]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()
+
+
+def installed(kind: str) -> bool:
+    path = stamp(kind)
+    return PY.exists() and path.exists() and path.read_text().strip() == wanted(kind)
+
+
+def ensure_env(kind: str = "test") -> None:
+    """Create .venv and install the pinned set `kind` ("lab" or "test") plus this package.
+
+    The full set contains the learner set with the same pins, so an environment with the
+    full set installed serves `lab` too; `lab` never removes the test packages.
+    """
+    if installed(kind) or (kind == "lab" and installed("test")):
         return
     if not PY.exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    # requirements.lock pins every package (direct and transitive) to the tested versions.
-    run(PY, "-m", "pip", "install", "--quiet", "-r", "requirements.lock", "-e", ".[notebooks,test]")
-    STAMP.write_text(wanted + "\n")
+    # The lock file pins every package (direct and transitive) to the tested versions.
+    lock = LOCKS[kind].relative_to(ROOT)
+    run(PY, "-m", "pip", "install", "--quiet", "-r", lock, "-e", f".[{EXTRAS[kind]}]")
+    stamp(kind).write_text(wanted(kind) + "\n")
+    if kind == "test":
+        stamp("lab").write_text(wanted("lab") + "\n")  # same pins: the learner set is there
 
 
 # Other CPUs, emulated on this one: torch's vectorised kernels (ATen), MKL's BLAS and oneDNN's
@@ -93,24 +122,25 @@ def test_env(threads: int, cpu: str = "native") -> dict[str, str]:
 
 
 def cmd_lab(args: argparse.Namespace) -> None:
-    ensure_env()
+    ensure_env("lab")
     run(BIN / "jupyter", "lab", str(NOTEBOOKS), *args.extra)
 
 
 def cmd_test(args: argparse.Namespace) -> None:
-    ensure_env()
+    ensure_env("test")
     run(PY, "-m", "ruff", "check", ".")
     run(PY, "-m", "ruff", "format", "--check", "lstm_helpers", "tests", "tools", "benchmarks")
     if not args.other_cpus:
         pytest(args.threads, args.cpu, args.workers, args.extra)
         return
     # What CI adds to the plain run: the unit tests and notebooks on every other CPU path and
-    # with 2 threads (the browser tests check the front end, not numbers: once is enough).
+    # with 2 threads. The browser and tooling tests check the front end and the classroom
+    # tools, not numbers: once is enough.
     runs = [(1, cpu) for cpu in CPU_PATHS if cpu != "native"] + [(2, "native")]
     for threads, cpu in runs:
         print(f"=== tests with {threads} thread(s) on the {cpu} CPU path ===", flush=True)
         start = time.perf_counter()
-        pytest(threads, cpu, 0, ["-m", "not browser", *args.extra])
+        pytest(threads, cpu, 0, ["-m", "not browser and not tooling", *args.extra])
         print(f"=== {cpu}, {threads} thread(s): passed in {time.perf_counter() - start:.0f} s")
 
 
@@ -136,6 +166,28 @@ def cmd_bench(args: argparse.Namespace) -> None:
     scripts = args.extra or sorted(str(p) for p in (ROOT / "benchmarks").glob("bench_*.py"))
     for script in scripts:
         run(PY, script, env=test_env(args.threads))
+
+
+def cmd_student(args: argparse.Namespace) -> None:
+    # Student copies need only nbformat (learner set); nbgrader comes with the full set.
+    ensure_env("test" if args.nbgrader else "lab")
+    opts = ["--nbgrader"] * args.nbgrader + ["--validate"] * args.validate
+    run(PY, ROOT / "tools" / "student_copies.py", *opts, *args.notebooks, env=test_env(1))
+
+
+def cmd_slides(args: argparse.Namespace) -> None:
+    ensure_env("lab")
+    run(PY, ROOT / "tools" / "slides.py", *["--check"] * args.check, *args.notebooks)
+
+
+def cmd_site(args: argparse.Namespace) -> None:
+    ensure_env("test")  # the local MathJax (jupyter-server-mathjax) is in the full set
+    run(PY, ROOT / "tools" / "build_site.py", *args.extra)
+
+
+def cmd_screenshot(args: argparse.Namespace) -> None:
+    ensure_env("test")  # playwright; Chromium from Debian (apt-get install chromium)
+    run(PY, ROOT / "tools" / "screenshot_explorer.py", *args.extra, env=test_env(1))
 
 
 def main() -> None:
@@ -169,8 +221,25 @@ def main() -> None:
     bench = sub.add_parser("bench", help="run benchmarks/bench_*.py")
     bench.add_argument("--threads", type=int, default=1)
     bench.set_defaults(func=cmd_bench)
+    student = sub.add_parser("student", help="student copies without solutions in build/student/")
+    student.add_argument("notebooks", nargs="*", help="notebook paths (default: all numbered ones)")
+    student.add_argument(
+        "--nbgrader", action="store_true", help="also an nbgrader course in build/nbgrader/"
+    )
+    student.add_argument(
+        "--validate", action="store_true", help="with --nbgrader: execute every source version"
+    )
+    student.set_defaults(func=cmd_student)
+    slides = sub.add_parser("slides", help="set RISE slide metadata on notebooks by the rules")
+    slides.add_argument("notebooks", nargs="*", help="notebook paths (default: all numbered ones)")
+    slides.add_argument("--check", action="store_true", help="only report differences")
+    slides.set_defaults(func=cmd_slides)
+    site = sub.add_parser("site", help="static HTML site of the executed notebooks in build/site/")
+    site.set_defaults(func=cmd_site)
+    shot = sub.add_parser("screenshot", help="regenerate docs/images/explorer.png")
+    shot.set_defaults(func=cmd_screenshot)
     args, extra = parser.parse_known_args()
-    if args.command == "execute" and extra:
+    if args.command in ("execute", "student", "slides") and extra:
         parser.error(f"unknown arguments: {extra}")
     args.extra = extra
     args.func(args)

@@ -26,6 +26,7 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
                    `from lstm_helpers.explorer import Explorer`
     exercises      the checkers of each notebook's exercises, one module per notebook; not
                    imported here: `from lstm_helpers.exercises import nb03 as check`
+    environment    setup_check: the class's "run this cell" (versions, threads, widgets render?)
 
 Importing this package does no work: no seeding, no plotting settings, no downloads.
 """
@@ -69,6 +70,7 @@ from lstm_helpers.datasets import (
     decompose_monthly,
     load_co2,
 )
+from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import (
     Metrics,
     evaluate,
@@ -225,6 +227,7 @@ __all__ = [
     "save_checkpoint",
     "seasonal_naive",
     "set_seed",
+    "setup_check",
     "sine_data",
     "sine_series",
     "stream_chunks",
