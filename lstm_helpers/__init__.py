@@ -5,7 +5,8 @@ writes `import lstm_helpers as lh` and `lh.fit(...)`; everything else is reached
 module (`from lstm_helpers.forecasting import ForecastTable`).
 
     config         frozen dataclasses: DataConfig, ModelConfig, TrainConfig, ClassifierConfig, PerStepConfig
-    runtime        set_seed, get_device, eval_mode (eval mode inside a block, the mode restored after)
+    runtime        set_seed, get_device, eval_mode (eval mode inside a block, the mode restored
+                   after), expect_error (show a mistake's error as one line)
     data           series generators, windowing, time-ordered splits by target time, loaders
     models         RecurrentPredictor (LSTMPredictor, RNNPredictor, ScratchLSTMPredictor), BiLSTMClassifier,
                    PerStepLSTM, build_model, parameter counts, with_forget_bias
@@ -124,6 +125,7 @@ from lstm_helpers.plots import (
 )
 from lstm_helpers.runtime import (
     eval_mode,
+    expect_error,
     get_device,
     set_seed,
 )
@@ -179,6 +181,7 @@ __all__ = [
     "error_by_horizon",
     "eval_mode",
     "evaluate",
+    "expect_error",
     "fit",
     "fit_ar",
     "fit_classifier",

@@ -51,6 +51,26 @@ def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
         model.train(was_training)
 
 
+@contextmanager
+def expect_error(*expected: type[BaseException]) -> Iterator[None]:
+    """Run a block that must fail; print its error as one line, `TypeError: message`.
+
+    For showing a mistake on purpose: the real message (PyTorch's own) is printed without a
+    traceback, and the notebook goes on, in JupyterLab, VS Code, Colab or nbconvert alike (no
+    cell tag needed). An error of another type propagates; a block that raises nothing is an
+    AssertionError, so a lesson about an error cannot silently stop showing one.
+    Shape: none.
+    """
+    expected = expected or (Exception,)
+    try:
+        yield
+    except expected as err:
+        print(f"{type(err).__name__}: {err}")
+    else:
+        names = " or ".join(e.__name__ for e in expected)
+        raise AssertionError(f"expected {names}, but the block ran without an error.")
+
+
 def model_device(model: nn.Module) -> torch.device:
     """The device of the model's first parameter (the CPU for a model without parameters).
 

@@ -100,3 +100,19 @@ def test_the_unit_tests_run_with_the_thread_count_they_state():
     import torch
 
     assert torch.get_num_threads() == int(os.environ.get("OMP_NUM_THREADS", "1"))
+
+
+def test_expect_error_prints_one_line_and_insists_on_the_error(capsys):
+    import torch
+
+    with lh.expect_error(RuntimeError):
+        torch.zeros(2, 3) @ torch.zeros(2, 3)
+    printed = capsys.readouterr().out
+    assert printed.startswith("RuntimeError: mat1 and mat2 shapes cannot be multiplied")
+    assert printed.count("\n") == 1 and "Traceback" not in printed
+    with pytest.raises(AssertionError, match="expected ValueError, but the block ran"):
+        with lh.expect_error(ValueError):
+            pass
+    with pytest.raises(KeyError):  # another type is not swallowed
+        with lh.expect_error(ValueError):
+            raise KeyError("x")
