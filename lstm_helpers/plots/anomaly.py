@@ -129,7 +129,7 @@ def plot_detection(
         1 + len(scores),
         "the signal, then one per score",
         nrows=1 + len(scores),
-        figsize=(8, 1.4 + 1.2 * len(scores)),
+        figsize=(8, 1.3 + len(scores)),
         sharex=True,
     )
     t = np.arange(start, stop) / rate
