@@ -228,7 +228,7 @@ def detect(score: ArrayLike, threshold: float) -> np.ndarray:
     """
     s = series_1d("score", score, allow_nan=True)
     no_nan_in("score", s)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)):
         raise ValueError(f"threshold must be a number, got {threshold!r}.")
     if np.isnan(threshold):
         raise ValueError("threshold is NaN: every comparison with it would be False.")

@@ -153,6 +153,9 @@ def test_detect_refuses_what_a_comparison_would_silently_call_normal():
     np.testing.assert_array_equal(lh.detect(np.array([1.0, 5.0, np.inf]), 2.0), [False, True, True])
     with pytest.raises(ValueError, match="NaN at 1 step"):
         lh.detect(np.array([1.0, np.nan, 5.0]), 2.0)
+    np.testing.assert_array_equal(lh.detect(np.array([1.0, 5.0]), np.int64(2)), [False, True])
+    with pytest.raises(ValueError, match="threshold must be a number"):
+        lh.detect(np.array([1.0, 5.0]), "2")
     with pytest.raises(ValueError, match="threshold is NaN"):
         lh.detect(np.array([1.0, 5.0]), float("nan"))
     with pytest.raises(ValueError, match="-inf"):
