@@ -17,7 +17,9 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
                    ScaledForecaster
     scaling        fit_scaler (fitted on the training part only)
-    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series)
+    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series), load_gait_faults
+    anomaly        anomaly scores (forecast errors, rolling statistics), alarm_threshold, detect
+    detection_metrics  alarms against labelled episodes: point-wise, point-adjusted, event-level
     classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
     sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
     introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
@@ -32,6 +34,14 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
 Importing this package does no work: no seeding, no plotting settings, no downloads.
 """
 
+from lstm_helpers.anomaly import (
+    abs_zscore,
+    alarm_threshold,
+    detect,
+    forecast_errors,
+    rolling_std,
+    rolling_zscore,
+)
 from lstm_helpers.baselines import (
     fit_ar,
     persistence,
@@ -70,6 +80,16 @@ from lstm_helpers.data import (
 from lstm_helpers.datasets import (
     decompose_monthly,
     load_co2,
+    load_gait_faults,
+)
+from lstm_helpers.detection_metrics import (
+    DetectionReport,
+    alarm_runs,
+    detection_delays,
+    detection_report,
+    episodes,
+    point_adjust,
+    pointwise_scores,
 )
 from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import (
@@ -108,7 +128,9 @@ from lstm_helpers.plots import (
     plot_class_examples,
     plot_clipping_runs,
     plot_decomposition,
+    plot_detection,
     plot_error_by_horizon,
+    plot_faults,
     plot_forecast,
     plot_gate_lines,
     plot_gate_movement,
@@ -157,6 +179,7 @@ __all__ = [
     "BiLSTMClassifier",
     "ClassifierConfig",
     "DataConfig",
+    "DetectionReport",
     "History",
     "LSTMPredictor",
     "Metrics",
@@ -169,7 +192,10 @@ __all__ = [
     "ScratchLSTMPredictor",
     "TrainConfig",
     "TrainingDiverged",
+    "abs_zscore",
     "accuracy",
+    "alarm_runs",
+    "alarm_threshold",
     "build_model",
     "collect_gates",
     "compare_forecasts",
@@ -178,6 +204,10 @@ __all__ = [
     "create_sine_data",
     "decompose_monthly",
     "detach_hidden",
+    "detect",
+    "detection_delays",
+    "detection_report",
+    "episodes",
     "error_by_horizon",
     "eval_mode",
     "evaluate",
@@ -186,6 +216,7 @@ __all__ = [
     "fit_ar",
     "fit_classifier",
     "fit_scaler",
+    "forecast_errors",
     "forecast_windows",
     "get_device",
     "gradient_norm",
@@ -195,6 +226,7 @@ __all__ = [
     "last_valid_step",
     "load_checkpoint",
     "load_co2",
+    "load_gait_faults",
     "lstm_parameter_count",
     "make_class_loader",
     "make_loader",
@@ -206,7 +238,9 @@ __all__ = [
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",
+    "plot_detection",
     "plot_error_by_horizon",
+    "plot_faults",
     "plot_forecast",
     "plot_gate_lines",
     "plot_gate_movement",
@@ -220,10 +254,14 @@ __all__ = [
     "plot_predictions",
     "plot_series",
     "plot_window",
+    "point_adjust",
+    "pointwise_scores",
     "predict",
     "prepare_series",
     "r_squared",
     "regression_metrics",
+    "rolling_std",
+    "rolling_zscore",
     "rollout_per_step",
     "rollout_stateful",
     "rollout_window",

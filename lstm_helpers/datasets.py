@@ -103,3 +103,57 @@ def decompose_monthly(dates: np.ndarray, values: np.ndarray) -> Decomposition:
     month_of_year = months[6:-6].astype(int) % 12  # months since 1970-01: 0 = January
     season = np.array([detrended[month_of_year == m].mean() for m in range(12)])
     return Decomposition(dates=months[6:-6], trend=trend, detrended=detrended, season=season)
+
+
+# ---------------------------------------------------------------- gait with injected faults (10)
+
+GAIT_FILE = "gait_faults.csv"
+GAIT_COLUMNS = ("step", "ankle_vert_mg", "observed_mg", "episode")
+GAIT_RATE = 32  # steps per second
+GAIT_FAULTS = ("stuck", "noise", "offset", "tremble", "spikes", "gain")  # episode k: [k - 1]
+
+
+class GaitFaults(NamedTuple):
+    """The ankle recording, the same with faults injected, and the episode label of each step."""
+
+    observed: np.ndarray  # (N,) float64 mg: what the sensor reports, faults included
+    clean: np.ndarray  # (N,) float64 mg: the real recording
+    episode: np.ndarray  # (N,) int64: 0 normal, k inside the k-th fault (GAIT_FAULTS[k - 1])
+
+
+def load_gait_faults(path: str | os.PathLike | None = None) -> GaitFaults:
+    """A real ankle accelerometer channel (32 Hz, 110 s, mg) with six labelled, injected faults.
+
+    The recording is real (Daphnet, CC BY 4.0); the six faults are synthetic, injected at
+    known steps: `GAIT_FAULTS` names them in order. `path` defaults to
+    `notebooks/data/gait_faults.csv`; source, licence and derivation: `notebooks/data/README.md`.
+    Shape: returns observed (N,), clean (N,) float64 and episode (N,) int64, N = 3520.
+    """
+    file = Path(path) if path is not None else DATA_DIR / GAIT_FILE
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"gait data file not found: {file}. It ships with the repository as "
+            f"notebooks/data/{GAIT_FILE}; with an installed (not editable) package, pass the "
+            "file's path: load_gait_faults(path=...)."
+        )
+    with file.open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f) if r]
+    if not rows or tuple(rows[0]) != GAIT_COLUMNS:
+        raise ValueError(
+            f"{file} must start with the header {','.join(GAIT_COLUMNS)}, got "
+            f"{','.join(rows[0]) if rows else 'an empty file'}."
+        )
+    try:
+        table = np.array([[float(v) for v in r] for r in rows[1:]], dtype=np.float64)
+    except ValueError as err:
+        raise ValueError(f"{file} has a malformed row: {err}") from err
+    if table.ndim != 2 or table.shape[1] != len(GAIT_COLUMNS) or len(table) == 0:
+        raise ValueError(f"{file} must hold rows of {len(GAIT_COLUMNS)} numbers.")
+    if not np.isfinite(table).all():
+        raise ValueError(f"{file} holds NaN or infinite values.")
+    if (table[:, 0] != np.arange(len(table))).any():
+        raise ValueError(f"{file} must number its steps 0, 1, 2, ... without gaps.")
+    episode = table[:, 3].astype(np.int64)
+    if (episode != table[:, 3]).any() or episode.min() < 0 or episode.max() > len(GAIT_FAULTS):
+        raise ValueError(f"{file}: episode must be 0..{len(GAIT_FAULTS)} on every row.")
+    return GaitFaults(observed=table[:, 2].copy(), clean=table[:, 1].copy(), episode=episode)

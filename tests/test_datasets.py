@@ -83,3 +83,54 @@ def test_decompose_monthly_rejects_short_or_gappy_series():
         decompose_monthly(np.delete(dates, 5), np.ones(35))
     with pytest.raises(ValueError, match="equal length"):
         decompose_monthly(dates, np.ones(30))
+
+
+# ---------------------------------------------------------------- gait with injected faults
+
+
+def test_gait_faults_are_a_real_walk_with_six_labelled_episodes():
+    from lstm_helpers import episodes, load_gait_faults
+    from lstm_helpers.datasets import GAIT_FAULTS, GAIT_RATE
+
+    observed, clean, episode = load_gait_faults()
+    assert observed.shape == clean.shape == episode.shape == (3520,)
+    assert observed.dtype == clean.dtype == np.float64 and episode.dtype == np.int64
+    assert len(observed) / GAIT_RATE == 110.0
+    runs = episodes(episode)
+    assert (
+        len(runs) == len(GAIT_FAULTS) == 6 and runs[0] == (2400, 2448) and runs[-1] == (3232, 3296)
+    )
+    np.testing.assert_array_equal(observed[episode == 0], clean[episode == 0])  # faults only
+    assert all((observed[s:e] != clean[s:e]).any() for s, e in runs)
+    walking = clean[768:3392]  # 24-106 s: walking, about 1.2 g on average with large swings
+    assert 1100 < walking.mean() < 1300 and 400 < walking.std() < 550
+    stuck = observed[slice(*runs[0])]
+    assert (stuck == stuck[0]).all()  # episode 1 holds one value
+
+
+def test_gait_faults_report_bad_files(tmp_path):
+    from lstm_helpers import load_gait_faults
+
+    with pytest.raises(FileNotFoundError, match="gait data file not found"):
+        load_gait_faults(tmp_path / "nope.csv")
+    header = tmp_path / "header.csv"
+    header.write_text("step,value\n0,1\n")
+    with pytest.raises(ValueError, match="must start with the header"):
+        load_gait_faults(header)
+    head = "step,ankle_vert_mg,observed_mg,episode\n"
+    gap = tmp_path / "gap.csv"
+    gap.write_text(head + "0,1000.0,1000.0,0\n2,990.0,990.0,0\n")
+    with pytest.raises(ValueError, match="without gaps"):
+        load_gait_faults(gap)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + "0,1000.0,abc,0\n")
+    with pytest.raises(ValueError, match="malformed row"):
+        load_gait_faults(bad)
+    label = tmp_path / "label.csv"
+    label.write_text(head + "0,1000.0,1000.0,9\n")
+    with pytest.raises(ValueError, match=r"episode must be 0\.\.6"):
+        load_gait_faults(label)
+    short = tmp_path / "short.csv"
+    short.write_text(head + "0,1000.0,1000.0\n")
+    with pytest.raises(ValueError, match="rows of 4 numbers"):
+        load_gait_faults(short)

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 import lstm_helpers as lh
-from lstm_helpers.exercises import nb01, nb02, nb02b, nb03, nb04, nb04b, nb05, nb06, nb07
+from lstm_helpers.exercises import nb01, nb02, nb02b, nb03, nb04, nb04b, nb05, nb06, nb07, nb10
 from lstm_helpers.exercises._result import Result
 
 
@@ -508,6 +508,80 @@ def test_largest_stable_lr(capsys):
         hint="a larger candidate does too",
     )
     explorer.close()
+
+
+# ---------------------------------------------------------------- 10
+
+
+def test_random_alarm_scores(capsys):
+    kw = dict(anomalous_fraction=0.25, alarm_rate=0.5)
+    right(nb10.random_alarm_scores(0.25, 0.5, 1 / 3, **kw), capsys)
+    right(nb10.random_alarm_scores(0.25, 0.5, 0.333, **kw), capsys)  # within 1%
+    printed = wrong(nb10.random_alarm_scores(0.5, 0.25, 1 / 3, **kw), capsys, "0.25", "0.5")
+    assert "how often it alarms" in printed and "share of anomalous steps" in printed
+    wrong(nb10.random_alarm_scores(0.25, 0.5, 0.375, **kw), capsys, "0.333", hint="harmonic")
+    wrong(nb10.random_alarm_scores(0.25, 0.5, 0.9, **kw), capsys, "0.333", hint="2PR / (P + R)")
+    wrong(nb10.random_alarm_scores("a", 0.5, 1 / 3, **kw), capsys, hint="give a number")
+    assert nb10.random_alarm_scores(0.25, ..., 1 / 3, **kw).status == "unanswered"
+
+
+@pytest.fixture(scope="module")
+def gait_scores():
+    observed, _, episode = lh.load_gait_faults()
+    energy = lh.abs_zscore(lh.rolling_std(observed, 64), fit=(768, 1664))
+    return energy, episode
+
+
+def test_quantile_threshold(capsys, gait_scores):
+    score, labels = gait_scores
+    val, test = (1664, 2112), (2112, 3392)
+    thr = lh.alarm_threshold(score, val, q=0.99)
+    n_false = lh.detection_report(
+        lh.detect(score[test[0] : test[1]], thr), labels[2112:3392]
+    ).n_false
+    kw = dict(score=score, part=val, test=test, labels=labels)
+    right(nb10.quantile_threshold(thr, n_false, **kw), capsys)
+    secrets = (f"{thr:.3g}", f"{thr:.2f}")
+    wrong(
+        nb10.quantile_threshold(lh.alarm_threshold(score, val), n_false, **kw),
+        capsys,
+        *secrets,
+        hint="largest validation score",
+    )
+    leak = float(np.quantile(score[test[0] : test[1]], 0.99))
+    wrong(nb10.quantile_threshold(leak, n_false, **kw), capsys, *secrets, hint="a leak")
+    wrong(
+        nb10.quantile_threshold(thr * 1.5, n_false, **kw),
+        capsys,
+        *secrets,
+        hint="validation part only",
+    )
+    alarms = lh.detect(score[test[0] : test[1]], thr)
+    steps = int((alarms & (labels[2112:3392] == 0)).sum())
+    assert steps != n_false
+    wrong(nb10.quantile_threshold(thr, steps, **kw), capsys, hint="counts alarm steps")
+    wrong(
+        nb10.quantile_threshold(thr, len(lh.alarm_runs(alarms)), **kw),
+        capsys,
+        hint="inside episodes too",
+    )
+    wrong(nb10.quantile_threshold(thr, n_false + 40, **kw), capsys, hint="n_false")
+
+
+def test_first_alarms(capsys):
+    score = np.zeros(100)
+    score[70], score[90] = 5.0, 5.0
+    quiet = np.zeros(100)
+    kw = dict(scores={"a": score, "b": quiet}, thresholds={"a": 1.0, "b": 1.0}, start=64, rate=32.0)
+    right(nb10.first_alarms(70 / 32, None, **kw), capsys)
+    right(nb10.first_alarms(71 / 32, None, **kw), capsys)  # one step either way
+    wrong(nb10.first_alarms(70.0, None, **kw), capsys, hint="looks like a step")
+    wrong(nb10.first_alarms(6 / 32, None, **kw), capsys, hint="since the recording began")
+    wrong(nb10.first_alarms(90 / 32, None, **kw), capsys, "2.19", hint="first step from 64 on")
+    wrong(nb10.first_alarms(None, None, **kw), capsys, hint="it does raise an alarm")
+    wrong(nb10.first_alarms(70 / 32, 3.0, **kw), capsys, hint="b: look again")
+    wrong(nb10.first_alarms(70 / 32, **kw), capsys, hint="one answer per detector")
+    assert nb10.first_alarms(..., None, **kw).status == "unanswered"
 
 
 # ---------------------------------------------------------------- all checkers

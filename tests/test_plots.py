@@ -1,5 +1,6 @@
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 
 import lstm_helpers as lh
 
@@ -57,3 +58,41 @@ def test_plot_clipping_runs_draws_both_runs_and_notes_divergence():
     assert "diverged (NaN)" in ax_loss.texts[0].get_text()
     labels = [line.get_label() for line in ax_loss.lines]
     assert "train, clipped" in labels and "validation, clipped" in labels
+
+
+def test_plot_faults_draws_one_panel_per_episode_with_both_lines():
+    labels = np.zeros(100, dtype=int)
+    labels[20:30], labels[60:70] = 1, 2
+    clean = np.sin(np.arange(100) / 3.0)
+    observed = clean + 2.0 * (labels > 0)
+    axes = lh.plot_faults(clean, observed, labels, names=["offset", "more"], pad=5)
+    assert len(axes) == 2 and axes[1].get_title() == "2 · more"
+    np.testing.assert_array_equal(axes[0].lines[1].get_ydata(), observed[15:35])  # observed on top
+    assert len(axes[0].patches) == 1  # the shaded episode
+    with pytest.raises(ValueError, match="name each of the 2 episodes"):
+        lh.plot_faults(clean, observed, labels, names=["one"])
+
+
+def test_plot_detection_draws_signal_scores_thresholds_and_alarms():
+    labels = np.zeros(100, dtype=int)
+    labels[40:50] = 1
+    score = np.ones(100)
+    score[42] = 10.0  # above the threshold, and cut off at 2.5 x threshold
+    axes = lh.plot_detection(
+        np.arange(100.0),
+        {"s": score},
+        {"s": 2.0},
+        labels,
+        start=10,
+        rate=10.0,
+        names=["bump"],
+        marks={"test": 30},
+    )
+    assert len(axes) == 2
+    score_line, threshold_line, alarm_ticks = axes[1].lines[:3]
+    assert score_line.get_ydata().max() == 5.0 and threshold_line.get_ydata()[0] == 2.0
+    np.testing.assert_allclose(alarm_ticks.get_xdata(), [4.2])  # step 42 at 10 steps per second
+    assert axes[1].get_xlim() == (1.0, 10.0)
+    assert [t.get_text() for t in axes[0].texts] == ["bump", " test →"]
+    with pytest.raises(ValueError, match="one threshold per score"):
+        lh.plot_detection(np.arange(100.0), {"s": score}, {"t": 2.0}, labels)

@@ -4,10 +4,12 @@
     training.py  losses, gradient norms, clipping runs, gradient profiles
     series.py    windows, predictions, forecasts, errors by horizon, the CO2 data set
     gates.py     what happens inside an LSTM: gate and state heatmaps and lines
+    anomaly.py   labelled faults up close; signal, scores, thresholds and alarms in time
 
 Every function is importable from here: `from lstm_helpers.plots import plot_losses`.
 """
 
+from lstm_helpers.plots.anomaly import plot_detection, plot_faults
 from lstm_helpers.plots.gates import plot_gate_lines, plot_gate_movement, plot_gates
 from lstm_helpers.plots.series import (
     plot_class_examples,
@@ -36,7 +38,9 @@ __all__ = [
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",
+    "plot_detection",
     "plot_error_by_horizon",
+    "plot_faults",
     "plot_forecast",
     "plot_gate_lines",
     "plot_gate_movement",
