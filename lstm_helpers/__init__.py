@@ -23,6 +23,9 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
     checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
     plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
+    diagrams       draw_*(...) -> Diagram (figure, axes, alt text): the LSTM cell, unrolled stacks,
+                   input-output patterns, bidirectional readouts, windowing and the split; the
+                   cell with a trained model's values behind a slider (CellStepExplorer)
     explorer       the slider explorers of notebook 06 and their runner; not imported here:
                    `from lstm_helpers.explorer import Explorer`
     exercises      the checkers of each notebook's exercises, one module per notebook; not
@@ -70,6 +73,17 @@ from lstm_helpers.data import (
 from lstm_helpers.datasets import (
     decompose_monthly,
     load_co2,
+)
+from lstm_helpers.diagrams import (
+    CellStepExplorer,
+    Diagram,
+    cell_values,
+    draw_bidirectional_readouts,
+    draw_cell_step,
+    draw_lstm_cell,
+    draw_rnn_patterns,
+    draw_unrolled_lstm,
+    draw_windowing,
 )
 from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import (
@@ -155,8 +169,10 @@ from lstm_helpers.training import (
 __all__ = [
     "BestCheckpoint",
     "BiLSTMClassifier",
+    "CellStepExplorer",
     "ClassifierConfig",
     "DataConfig",
+    "Diagram",
     "History",
     "LSTMPredictor",
     "Metrics",
@@ -171,6 +187,7 @@ __all__ = [
     "TrainingDiverged",
     "accuracy",
     "build_model",
+    "cell_values",
     "collect_gates",
     "compare_forecasts",
     "confusion_matrix",
@@ -178,6 +195,12 @@ __all__ = [
     "create_sine_data",
     "decompose_monthly",
     "detach_hidden",
+    "draw_bidirectional_readouts",
+    "draw_cell_step",
+    "draw_lstm_cell",
+    "draw_rnn_patterns",
+    "draw_unrolled_lstm",
+    "draw_windowing",
     "error_by_horizon",
     "eval_mode",
     "evaluate",
