@@ -168,8 +168,12 @@ def cell_values(
     the input at that step, when `x` is given and `layer` is 0.
     Shape: trace from `collect_gates` or `ScratchLSTM.trace`, (B, T, H) per layer; x (B, T, F).
     """
-    steps, units = trace.h[layer].shape[1], trace.h[layer].shape[2]
-    for name, value, limit in (("step", step, steps), ("unit", unit, units)):
+    windows, steps, units = trace.h[layer].shape
+    for name, value, limit in (
+        ("window", window, windows),
+        ("step", step, steps),
+        ("unit", unit, units),
+    ):
         if not 0 <= value < limit:
             raise ValueError(f"{name} must be in 0..{limit - 1}, got {value}.")
     values = {name: float(getattr(trace, name)[layer][window, step, unit]) for name in "ifgoch"}

@@ -64,6 +64,12 @@ def draw_windowing(
     Shape: returns a Diagram with two Axes (the windows, the split).
     """
     series = sine_series(num_points)
+    last = num_points - seq_length - horizon  # the last window's start
+    if not windows or min(windows) < 0 or max(windows) > last:
+        raise ValueError(
+            f"windows must be window indices in 0..{last} (the series has {num_points} steps), "
+            f"got {windows}. Pick smaller indices or a longer series."
+        )
     spans = split_spans(num_points, seq_length, horizon, train_frac, val_frac)
     if axes is None:
         _, axes = plt.subplots(
