@@ -240,29 +240,10 @@ def draw_bidirectional_readouts(steps: int = 5, axes: np.ndarray | None = None) 
         canvas(ax, (8, 2.8), (-0.2, right), (-1.1, 3.05))
         fwd_y, x_y, bwd_y = 2.55, 1.6, 0.65  # the inputs sit between the two directions
         for t, x in enumerate(xs):
-            read_fwd, read_bwd = t == steps - 1, t == backward_at
-            box(
-                ax,
-                (x, fwd_y),
-                1.0,
-                0.62,
-                "fwd",
-                COLORS["i"],
-                LIGHT["i"] if read_fwd else "white",
-                8.5,
-                lw=3 if read_fwd else 1.2,
-            )
-            box(
-                ax,
-                (x, bwd_y),
-                1.0,
-                0.62,
-                "bwd",
-                COLORS["f"],
-                LIGHT["f"] if read_bwd else "white",
-                8.5,
-                lw=3 if read_bwd else 1.2,
-            )
+            rows = ((fwd_y, "fwd", "i", t == steps - 1), (bwd_y, "bwd", "f", t == backward_at))
+            for y, name, role, read in rows:  # a state the readout takes is drawn bold
+                fill = LIGHT[role] if read else "white"
+                box(ax, (x, y), 1.0, 0.62, name, COLORS[role], fill, 8.5, lw=3 if read else 1.2)
             label(ax, (x, x_y), f"$x_{t + 1}$", fontsize=10)
             arrow(ax, (x, x_y + 0.22), (x, fwd_y - 0.31), COLORS["x"], lw=1.2)
             arrow(ax, (x, x_y - 0.22), (x, bwd_y + 0.31), COLORS["x"], lw=1.2)
