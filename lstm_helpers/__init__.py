@@ -25,6 +25,9 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
     checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
     plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
+    diagrams       draw_*(...) -> Diagram (figure, axes, alt text): the LSTM cell, unrolled stacks,
+                   input-output patterns, bidirectional readouts, windowing and the split; the
+                   cell with a trained model's values behind a slider (CellStepExplorer)
     explorer       the slider explorers of notebook 06 and their runner; not imported here:
                    `from lstm_helpers.explorer import Explorer`
     exercises      the checkers of each notebook's exercises, one module per notebook; not
@@ -90,6 +93,17 @@ from lstm_helpers.detection_metrics import (
     episodes,
     point_adjust,
     pointwise_scores,
+)
+from lstm_helpers.diagrams import (
+    CellStepExplorer,
+    Diagram,
+    cell_values,
+    draw_bidirectional_readouts,
+    draw_cell_step,
+    draw_lstm_cell,
+    draw_rnn_patterns,
+    draw_unrolled_lstm,
+    draw_windowing,
 )
 from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import (
@@ -177,9 +191,11 @@ from lstm_helpers.training import (
 __all__ = [
     "BestCheckpoint",
     "BiLSTMClassifier",
+    "CellStepExplorer",
     "ClassifierConfig",
     "DataConfig",
     "DetectionReport",
+    "Diagram",
     "History",
     "LSTMPredictor",
     "Metrics",
@@ -197,6 +213,7 @@ __all__ = [
     "alarm_runs",
     "alarm_threshold",
     "build_model",
+    "cell_values",
     "collect_gates",
     "compare_forecasts",
     "confusion_matrix",
@@ -207,6 +224,12 @@ __all__ = [
     "detect",
     "detection_delays",
     "detection_report",
+    "draw_bidirectional_readouts",
+    "draw_cell_step",
+    "draw_lstm_cell",
+    "draw_rnn_patterns",
+    "draw_unrolled_lstm",
+    "draw_windowing",
     "episodes",
     "error_by_horizon",
     "eval_mode",

@@ -179,6 +179,56 @@ def test_output_gate(capsys):
     wrong(nb02.output_gate(lstm, x, 0.5), capsys, hint="tensor")
 
 
+TASK = {"input_size": 3, "hidden_size": 8, "num_layers": 2, "output_size": 2}
+
+
+class Learner(nn.Module):
+    """A learner's predictor, with switches for the typical mistakes."""
+
+    def __init__(self, batch_first=True, hidden_size=8, step=-1, state=True, pass_hidden=True):
+        super().__init__()
+        self.lstm = nn.LSTM(3, hidden_size, 2, batch_first=batch_first)
+        self.fc = nn.Linear(hidden_size, 2)
+        self.step, self.state, self.pass_hidden = step, state, pass_hidden
+
+    def forward(self, x, hidden=None):
+        out, hidden = self.lstm(x, hidden if self.pass_hidden else None)
+        if self.step is None:
+            return self.fc(out), hidden  # every step
+        return self.fc(out[:, self.step]), (hidden if self.state else None)
+
+
+def test_predictor_builds_and_compares_the_learners_model(capsys):
+    model = Learner().train()
+    state = torch.get_rng_state()
+    right(nb02.predictor(model, **TASK), capsys)
+    assert model.training and torch.equal(torch.get_rng_state(), state)
+    named = nn.Module()  # any attribute names will do: the checker finds the two layers
+    named.rnn, named.head = nn.LSTM(3, 8, 2, batch_first=True), nn.Linear(8, 2)
+    named.forward = lambda x, hidden=None: (lambda o, h: (named.head(o[:, -1]), h))(
+        *named.rnn(x, hidden)
+    )
+    right(nb02.predictor(named, **TASK), capsys)
+
+
+@pytest.mark.parametrize(
+    ("model", "hint"),
+    [
+        (Learner, "instance"),
+        ("model", "nn.Module"),
+        (nn.LSTM(3, 8, 2, batch_first=True), "one nn.LSTM"),
+        (Learner(batch_first=False), "(batch, steps, features)"),
+        (Learner(hidden_size=16), "hidden_size"),
+        (Learner(step=0), "first step"),
+        (Learner(step=None), "every step"),
+        (Learner(state=False), "(h_n, c_n)"),
+        (Learner(pass_hidden=False), "pass `hidden` on"),
+    ],
+)
+def test_predictor_hints(capsys, model, hint):
+    wrong(nb02.predictor(model, **TASK), capsys, hint=hint)
+
+
 # ---------------------------------------------------------------- 03
 
 
@@ -323,6 +373,12 @@ def test_memory_left_and_half_life(capsys):
     wrong(nb02b.memory_left(5.0, forget=0.5, steps=10), capsys, "0.000977", hint="multiplies")
     wrong(nb02b.memory_left(0.5**9, forget=0.5, steps=10), capsys, "0.000977", hint="off by one")
     right(nb02b.forget_for_half_life(0.5 ** (1 / 50), steps=50), capsys)
+    # The notebook's own rounded answers are right: within 5%, and within 0.001 of the gate.
+    right(nb02b.memory_left(0.001, forget=0.5, steps=10), capsys)
+    right(nb02b.forget_for_half_life(0.986, steps=50), capsys)
+    wrong(nb02b.memory_left(0.002, forget=0.5, steps=10), capsys, "0.000977", hint="off by one")
+    wrong(nb02b.memory_left(0.0009, forget=0.5, steps=10), capsys, "0.000977")
+    wrong(nb02b.forget_for_half_life(0.984, steps=50), capsys, "0.986", hint="less than half")
     wrong(nb02b.forget_for_half_life(0.99, steps=50), capsys, "0.986", hint="more than half")
     wrong(nb02b.forget_for_half_life(0.5, steps=50), capsys, "0.986", hint="less than half")
     wrong(nb02b.forget_for_half_life(1.5, steps=50), capsys, hint="between 0 and 1")

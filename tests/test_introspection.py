@@ -238,5 +238,13 @@ def test_plot_gate_movement_draws_the_input_then_one_panel_per_gate():
         "output gate o (layer 0)",
     ]
     assert all(len(ax.lines) == 3 for ax in axes[1:])  # 2 units and the mean
+    # The same units in every panel, each in one colour across the panels.
+    for line in range(2):
+        labels = {ax.lines[line].get_label() for ax in axes[1:]}
+        colors = {ax.lines[line].get_color() for ax in axes[1:]}
+        assert len(labels) == 1 and len(colors) == 1
+    spread = sum(getattr(trace, n)[0][1].std(dim=0) for n in "fio")
+    expected = {f"unit {j}" for j in spread.argsort(descending=True)[:2].tolist()}
+    assert {line.get_label() for line in axes[1].lines[:2]} == expected
     with pytest.raises(ValueError, match="3 Axes"):
         lh.plot_gate_movement(trace, x, names="fi", axes=axes[:2])

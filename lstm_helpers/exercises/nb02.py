@@ -15,9 +15,10 @@ from lstm_helpers.exercises._result import (
     unanswered,
     wrong,
 )
-from lstm_helpers.models import count_parameters
+from lstm_helpers.models import LSTMPredictor, count_parameters
+from lstm_helpers.runtime import eval_mode
 
-__all__ = ["lstm_output_shapes", "lstm_parameters", "output_gate"]
+__all__ = ["lstm_output_shapes", "lstm_parameters", "output_gate", "predictor"]
 
 
 def lstm_parameters(
@@ -197,3 +198,157 @@ def output_gate(lstm: nn.LSTM, x: torch.Tensor, answer: object) -> Result:
     return wrong(
         "solve h_t = o_t ⊙ tanh(c_t) for o_t, element by element, with the last layer's h_n and c_n."
     )
+
+
+def _layers_of(model: nn.Module) -> tuple[list[nn.LSTM], list[nn.Linear]]:
+    """The nn.LSTM and nn.Linear modules inside a model."""
+    modules = list(model.modules())
+    return [m for m in modules if isinstance(m, nn.LSTM)], [
+        m for m in modules if isinstance(m, nn.Linear)
+    ]
+
+
+def _layer_sizes(
+    lstm: nn.LSTM,
+    fc: nn.Linear,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    output_size: int,
+) -> list[tuple[bool, str]]:
+    """One (ok, message) line per size the task fixes, with a hint where it is wrong."""
+    return [
+        (
+            lstm.input_size == input_size,
+            "nn.LSTM's input_size: the number of features per step."
+            if lstm.input_size != input_size
+            else "nn.LSTM reads the right number of features per step.",
+        ),
+        (
+            lstm.hidden_size == hidden_size and lstm.num_layers == num_layers,
+            "nn.LSTM has the units and layers the task asks for."
+            if lstm.hidden_size == hidden_size and lstm.num_layers == num_layers
+            else "nn.LSTM's hidden_size (units per layer) and num_layers: read the task again.",
+        ),
+        (
+            bool(lstm.batch_first),
+            "batch_first=True: windows come as (batch, steps, features)."
+            if lstm.batch_first
+            else "the windows come as (batch, steps, features): tell nn.LSTM so when you build it.",
+        ),
+        (
+            fc.in_features == hidden_size and fc.out_features == output_size,
+            "nn.Linear maps a hidden state to the outputs."
+            if fc.in_features == hidden_size and fc.out_features == output_size
+            else "nn.Linear reads one hidden state (hidden_size numbers) and returns output_size values.",
+        ),
+    ]
+
+
+def predictor(
+    model: object, *, input_size: int, hidden_size: int, num_layers: int, output_size: int
+) -> Result:
+    """Check a learner's model: nn.LSTM (batch_first) + nn.Linear, read at the last step.
+
+    The checker builds `LSTMPredictor(input_size, hidden_size, num_layers, output_size)` with
+    the learner's weights and compares both models' outputs on the same windows, with and
+    without a starting state. The model's train/eval mode and the global RNG are left alone.
+    """
+    if (r := unanswered(model)) is not None:
+        return r
+    if isinstance(model, type):
+        return wrong("pass an instance of your class (call it: MyClass()), not the class itself.")
+    if not isinstance(model, nn.Module):
+        return wrong("pass your model: an instance of your nn.Module class.")
+    lstms, linears = _layers_of(model)
+    if len(lstms) != 1 or len(linears) != 1:
+        return wrong(
+            "the model holds one nn.LSTM (several layers are one module: num_layers) and one "
+            "nn.Linear, created in __init__ and stored as attributes of self."
+        )
+    lstm, fc = lstms[0], linears[0]
+    lines = _layer_sizes(lstm, fc, input_size, hidden_size, num_layers, output_size)
+    if not all(ok for ok, _ in lines):
+        return report(lines)
+    generator = torch.Generator().manual_seed(
+        0
+    )  # the checker's own RNG: the global one is untouched
+    x = torch.randn(5, 7, input_size, generator=generator)  # (B, T, F)
+    state = tuple(torch.randn(num_layers, 5, hidden_size, generator=generator) for _ in range(2))
+    with torch.random.fork_rng():
+        reference = LSTMPredictor(input_size, hidden_size, num_layers, output_size, dropout=0.0)
+    reference.lstm.load_state_dict(lstm.state_dict())
+    reference.fc.load_state_dict(fc.state_dict())
+    with eval_mode(model), eval_mode(reference), torch.no_grad():
+        try:
+            got, got_state = model(x), model(x, state)
+        except Exception as err:  # the learner's code may raise anything
+            return wrong(
+                f"calling the model on (batch, steps, features) windows raised "
+                f"{type(err).__name__}: {err}"
+            )
+        expected, (h_n, c_n) = reference(x)
+        expected_state, _ = reference(x, state)
+        out, _ = reference.lstm(x)  # (B, T, H)
+    return report(
+        [*lines, *_behaviour(got, got_state, expected, expected_state, out, fc, h_n, c_n)]
+    )
+
+
+def _behaviour(
+    got, got_state, expected, expected_state, out, fc, h_n, c_n
+) -> list[tuple[bool, str]]:
+    """The lines on what forward returns: the last step's prediction, the state, hidden=."""
+    if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], torch.Tensor)):
+        return [(False, "forward returns a pair (prediction, hidden), like every model here.")]
+    prediction, hidden = got
+    if prediction.shape != expected.shape:
+        if prediction.shape == out.shape[:2] + expected.shape[1:]:
+            return [(False, "that is a prediction at every step; read only the last one.")]
+        return [(False, "the prediction has one row of output_size values per window.")]
+    lines = []
+    if torch.allclose(prediction, expected, atol=1e-6):
+        lines.append(
+            (
+                True,
+                "the prediction equals LSTMPredictor's with the same weights: the "
+                "linear layer applied to the last step.",
+            )
+        )
+    elif torch.allclose(prediction, fc(out[:, 0]), atol=1e-6):
+        lines.append((False, "that reads the first step; the last one has read the whole window."))
+    else:
+        lines.append(
+            (
+                False,
+                "the prediction is the linear layer applied to the LSTM's output at the last step.",
+            )
+        )
+    ok_hidden = (
+        isinstance(hidden, tuple)
+        and len(hidden) == 2
+        and all(isinstance(t, torch.Tensor) and t.shape == h_n.shape for t in hidden)
+        and torch.allclose(hidden[0], h_n, atol=1e-6)
+        and torch.allclose(hidden[1], c_n, atol=1e-6)
+    )
+    lines.append(
+        (
+            ok_hidden,
+            "hidden is the LSTM's final (h_n, c_n)."
+            if ok_hidden
+            else "return the LSTM's final state (h_n, c_n) as hidden, so a caller can go on.",
+        )
+    )
+    passed_on = isinstance(got_state, tuple) and torch.allclose(
+        got_state[0], expected_state, atol=1e-6
+    )
+    lines.append(
+        (
+            passed_on,
+            "a given hidden is where the LSTM starts; None means zeros."
+            if passed_on
+            else "pass `hidden` on to the LSTM: None means zero states, a "
+            "given (h, c) is where to start.",
+        )
+    )
+    return lines

@@ -128,13 +128,15 @@ def plot_gate_movement(
     names: str = "fi",
     window: int = 0,
     layer: int = -1,
-    units: int = 6,
+    units: int | list[int] = 6,
     axes: np.ndarray | None = None,
 ) -> np.ndarray:
     """The input window on top, then one `plot_gate_lines` panel per letter in `names`.
 
-    Each panel picks its own `units` most varying units, so the panels may show different
-    units; legends sit to the right of the panels. Returns the Axes (input first).
+    Every panel shows the same units, each in one colour (and line style and marker) across
+    the panels: a list of unit indices, or a number n, the n units whose values in the named
+    gates change most over the window (the sum of their standard deviations across steps).
+    Legends sit to the right of the panels. Returns the Axes (input first).
     Shape: trace from `collect_gates`, (B, T, H) per layer; x (B, T, F) or (T, F) or (T,).
     """
     panels = 1 + len(names)
@@ -146,6 +148,9 @@ def plot_gate_movement(
         figsize=(9, 1.0 + 2.0 * panels),
         sharex=True,
     )
+    if isinstance(units, int):
+        spread = sum(getattr(trace, n)[layer][window].detach().cpu().std(dim=0) for n in names)
+        units = spread.argsort(descending=True)[:units].tolist()  # (H,) -> the top n units
     xs = torch.as_tensor(x).detach().cpu()
     xs = xs[window] if xs.dim() == 3 else xs  # (B, T, F) -> (T, F)
     axes[0].plot(xs.reshape(xs.size(0), -1).numpy(), lw=2, color=REFERENCE)
