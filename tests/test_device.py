@@ -40,3 +40,24 @@ def test_divergence_is_detected_on_cuda():
     cfg = lh.TrainConfig(lr=1e30, clip_norm=None, max_epochs=3)
     history = lh.fit(model, data.train_loader, cfg, on_diverge="stop", progress=False)
     assert history.stop_reason == "diverged"
+
+
+def test_the_character_language_model_on_cuda():
+    device = lh.get_device()
+    text = "the cat sat on the mat.\nthe dog sat on the log.\n" * 8
+    vocab = lh.Vocab.from_text(text)
+    ids = vocab.encode(text)  # on the CPU: the helpers move what they need
+    lh.set_seed(0)
+    model = lh.CharLSTM(vocab_size=len(vocab), embedding_dim=8, hidden_size=32).to(device)
+    for stateful in (True, False):
+        history = lh.fit_char_lm(
+            model, ids, ids, steps=40, batch_size=4, chunk_length=16, lr=2e-2, stateful=stateful
+        )
+        assert history.val_bpc[-1] < history.val_bpc[0]
+    assert lh.char_bits(model, ids).shape == (len(ids) - 1,)
+    assert lh.char_bits(model, ids, window=16).shape == ((len(ids) - 1) // 16 * 16,)
+    greedy = lh.sample(model, vocab, "the ", 30, temperature=0)
+    assert greedy == lh.sample(model, vocab, "the ", 30, temperature=0) and len(greedy) == 34
+    assert len(lh.sample(model, vocab, "the ", 30, temperature=1.0, top_k=3, seed=1)) == 34
+    h, c = lh.char_states(model, ids[:50])
+    assert h.device.type == c.device.type == "cpu" and h.shape == c.shape == (50, 32)

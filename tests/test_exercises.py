@@ -1,6 +1,7 @@
 """Exercise checkers (lstm_helpers.exercises) accept right answers and reject typical wrong ones without giving them away."""
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -8,7 +9,19 @@ import torch
 from torch import nn
 
 import lstm_helpers as lh
-from lstm_helpers.exercises import nb01, nb02, nb02b, nb03, nb04, nb04b, nb05, nb06, nb07, nb10
+from lstm_helpers.exercises import (
+    nb01,
+    nb02,
+    nb02b,
+    nb03,
+    nb04,
+    nb04b,
+    nb05,
+    nb06,
+    nb07,
+    nb08,
+    nb10,
+)
 from lstm_helpers.exercises._result import Result
 
 
@@ -498,6 +511,70 @@ def test_seasonal_naive_forecast(capsys):
     wrong(nb07.seasonal_naive_forecast(X[:, -5:], X, season=12, horizon=5), capsys, hint="shape")
 
 
+# ---------------------------------------------------------------- 08
+
+TEXT8 = "Shall I compare thee"
+VOCAB8 = lh.Vocab.from_text(TEXT8)
+
+
+def test_next_char_targets(capsys):
+    ids = VOCAB8.encode(TEXT8)
+    right(nb08.next_char_targets(ids[:-1], ids[1:], TEXT8, VOCAB8), capsys)
+    right(nb08.next_char_targets(ids[:-1].tolist(), ids[1:].tolist(), TEXT8, VOCAB8), capsys)
+    wrong(nb08.next_char_targets(ids, ids, TEXT8, VOCAB8), capsys, hint="AFTER")
+    wrong(nb08.next_char_targets(ids[1:], ids[:-1], TEXT8, VOCAB8), capsys, hint="swapped")
+    wrong(nb08.next_char_targets(ids, ids[1:], TEXT8, VOCAB8), capsys, hint="same length")
+    wrong(nb08.next_char_targets(ids[:-2], ids[1:-1], TEXT8, VOCAB8), capsys, hint="whole text")
+    wrong(nb08.next_char_targets(TEXT8, TEXT8, TEXT8, VOCAB8), capsys, hint="vocab.encode")
+    assert nb08.next_char_targets(..., ids, TEXT8, VOCAB8).status == "unanswered"
+
+
+def test_bits_and_perplexity(capsys):
+    bpc, ppl = 1.61 / math.log(2), math.exp(1.61)
+    right(nb08.bits_and_perplexity(bpc, ppl, loss=1.61), capsys)
+    right(nb08.bits_and_perplexity(round(bpc, 2), round(ppl, 1), loss=1.61), capsys)
+    printed = wrong(nb08.bits_and_perplexity(1.61, ppl, loss=1.61), capsys, "2.32", hint="nats")
+    assert printed.count("✓") == 1  # the perplexity part was right
+    wrong(nb08.bits_and_perplexity(1.61 * math.log(2), ppl, loss=1.61), capsys, hint="larger")
+    wrong(nb08.bits_and_perplexity(1.61 / math.log(10), ppl, loss=1.61), capsys, hint="base 10")
+    wrong(nb08.bits_and_perplexity(bpc, 2**1.61, loss=1.61), capsys, "5.0", hint="the base")
+    wrong(nb08.bits_and_perplexity("2.3", ppl, loss=1.61), capsys, hint="two numbers")
+
+
+def test_temperature_distribution(capsys):
+    logits = torch.tensor([2.0, 1.0, 0.5, -1.0])
+    right(
+        nb08.temperature_distribution(torch.softmax(logits / 0.5, -1), logits, temperature=0.5),
+        capsys,
+    )
+    right(
+        nb08.temperature_distribution(
+            torch.softmax(logits / 0.5, -1).tolist(), logits, temperature=0.5
+        ),
+        capsys,
+    )
+    wrong(
+        nb08.temperature_distribution(torch.softmax(logits, -1), logits, temperature=0.5),
+        capsys,
+        hint="temperature 1",
+    )
+    wrong(
+        nb08.temperature_distribution(torch.softmax(logits * 0.5, -1), logits, temperature=0.5),
+        capsys,
+        hint="divide",
+    )
+    wrong(
+        nb08.temperature_distribution(torch.softmax(logits, -1) / 0.5, logits, temperature=0.5),
+        capsys,
+        hint="sum to 1",
+    )
+    wrong(
+        nb08.temperature_distribution(torch.ones(3) / 3, logits, temperature=0.5),
+        capsys,
+        hint="shape",
+    )
+
+
 # ---------------------------------------------------------------- 06
 
 
@@ -649,6 +726,7 @@ def test_checkers_leave_the_global_rng_alone(capsys):
     nb02.lstm_output_shapes((1,), (1,), (1,), **SHAPES)
     nb03.clip_factor(0.5, norm=2.0, max_norm=1.0)
     nb01.batches(1, 1, num_windows=10, batch_size=3)
+    nb08.temperature_distribution(torch.ones(2) / 2, torch.zeros(2), temperature=0.5)
     assert torch.equal(state, torch.get_rng_state())
 
 

@@ -97,10 +97,15 @@ def test_every_model_has_the_same_interface_and_a_config():
 
     from lstm_helpers.models import MODELS
 
-    x = torch.zeros(2, 5, 1)
     for config_class in MODELS:
         model = lh.build_model(config_class())
         assert model.config == config_class()
+        # a character model reads ids (B, T); the others read features (B, T, F)
+        x = (
+            torch.zeros(2, 5, dtype=torch.long)
+            if config_class is lh.CharLMConfig
+            else torch.zeros(2, 5, 1)
+        )
         y, hidden = model(x)  # forward(x, hidden=None) -> (y, hidden)
         y_again, _ = model(x, None)
         assert y.shape[0] == 2 and y_again.shape == y.shape

@@ -60,6 +60,34 @@ def test_plot_clipping_runs_draws_both_runs_and_notes_divergence():
     assert "train, clipped" in labels and "validation, clipped" in labels
 
 
+def test_plot_lm_history_draws_the_running_mean_validation_and_baselines():
+    history = lh.LMHistory(train_bpc=[6.0, 4.0, 2.0, 2.0], val_steps=[0, 4], val_bpc=[6.0, 2.5])
+    ax = lh.plot_lm_history(history, {"n-gram": 2.4}, smooth=2)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [5.0, 3.0, 2.0])
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), [0, 4])
+    assert ax.lines[2].get_ydata()[0] == 2.4 and "n-gram" in ax.lines[2].get_label()
+
+
+def test_plot_next_char_probs_orders_by_the_first_distribution():
+    vocab = lh.Vocab("ab\n")
+    ax = lh.plot_next_char_probs({"t=1": np.array([0.2, 0.1, 0.7]), "t=2": np.ones(3) / 3}, vocab)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["⏎", "a", "b"]
+    assert len(ax.patches) == 6
+
+
+def test_plot_text_heat_puts_each_character_on_its_line():
+    ax = lh.plot_text_heat("ab\ncde\n", np.arange(7.0))
+    grid = ax.images[0].get_array()
+    assert grid.shape == (2, 4)
+    np.testing.assert_array_equal(grid[1], [3.0, 4.0, 5.0, 6.0])
+    assert [t.get_text() for t in ax.texts[:3]] == ["a", "b", "⏎"]
+
+
+def test_plot_bpc_by_one_line_per_model():
+    ax = lh.plot_bpc_by([1, 2, 3], {"a": [3.0, 2.0, 1.0], "b": [2.0, 2.0, 2.0]}, xlabel="order")
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+
+
 def test_plot_faults_draws_one_panel_per_episode_with_both_lines():
     labels = np.zeros(100, dtype=int)
     labels[20:30], labels[60:70] = 1, 2

@@ -4,6 +4,7 @@
     training.py  losses, gradient norms, clipping runs, gradient profiles
     series.py    windows, predictions, forecasts, errors by horizon, the CO2 data set
     gates.py     what happens inside an LSTM: gate and state heatmaps and lines
+    text.py      language models: bits per character, temperatures, units over the text
     anomaly.py   labelled faults up close; signal, scores, thresholds and alarms in time
 
 Every function is importable from here: `from lstm_helpers.plots import plot_losses`.
@@ -23,6 +24,12 @@ from lstm_helpers.plots.series import (
     plot_window,
 )
 from lstm_helpers.plots.style import PALETTE, label_colors, label_styles
+from lstm_helpers.plots.text import (
+    plot_bpc_by,
+    plot_lm_history,
+    plot_next_char_probs,
+    plot_text_heat,
+)
 from lstm_helpers.plots.training import (
     plot_clipping_runs,
     plot_grad_norms,
@@ -35,6 +42,7 @@ __all__ = [
     "PALETTE",
     "label_colors",
     "label_styles",
+    "plot_bpc_by",
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",
@@ -48,10 +56,13 @@ __all__ = [
     "plot_grad_norms",
     "plot_histories",
     "plot_input_gradients",
+    "plot_lm_history",
     "plot_losses",
     "plot_monthly",
+    "plot_next_char_probs",
     "plot_next_vs_last",
     "plot_predictions",
     "plot_series",
+    "plot_text_heat",
     "plot_window",
 ]
