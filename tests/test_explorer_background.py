@@ -8,6 +8,7 @@ by most of them; each test starts from its defaults and an empty run table.
 
 import os
 import random
+import signal
 import time
 
 import numpy as np
@@ -138,15 +139,28 @@ def test_an_error_in_the_worker_is_shown_and_the_worker_survives(ex):
     assert ex._background.worker.pid == pid
 
 
-def test_close_ends_the_worker_process():
+def test_a_killed_worker_is_reported_replaced_and_close_ends_the_process():
     ex = Explorer(background=True, auto_train=False, **SMALL)
-    assert ex._background.worker.pid is None  # started lazily, on the first background run
-    background_run(ex)
-    worker = ex._background.worker
-    process = worker._process
-    assert process.is_alive()
-    ex.close()
-    assert not process.is_alive() and process.exitcode == 0
+    try:
+        assert ex._background.worker.pid is None  # started lazily, by the first background run
+        ex.set(max_epochs=100)
+        ex.train_button.click()
+        deadline = time.monotonic() + 120
+        while ex.progress.value < 1:
+            assert time.monotonic() < deadline, "the background run did not start"
+            time.sleep(0.01)
+        first = ex._background.worker.pid
+        os.kill(first, signal.SIGKILL)  # killed mid-run (out of memory, say)
+        ex.wait(timeout=60)
+        assert "WorkerDied" in ex.status.value and "next run starts a new one" in ex.status.value
+        ex.set(max_epochs=2)
+        assert background_run(ex).history.epochs == 2  # a new process took the job
+        worker = ex._background.worker
+        process = worker._process
+        assert worker.pid != first and process.is_alive()
+    finally:
+        ex.close()
+    assert not process.is_alive() and process.exitcode == 0  # ended cleanly, not killed
     assert not worker.alive
     with pytest.raises(RuntimeError, match="closed"):
         ex.request()

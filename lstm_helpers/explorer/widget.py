@@ -1,21 +1,17 @@
 """The explorer itself: controls, buttons, plots and a run table, wired to the runner.
 
-The work is done by plain functions (`runner.run_experiment`, `runner.evaluate_test`);
-`Explorer` turns control values into frozen configs, runs them, and shows the result with
-`drawing`. Use it from code as well as with the mouse:
+`Explorer` turns control values into frozen configs, trains them with the runner and shows
+the result with `drawing`; use it from code as well as with the mouse:
 
     explorer = Explorer()
-    explorer.set(hidden_size=8, lr=3e-3)
-    result = explorer.run()          # trains now, returns a RunResult (metrics, history, model)
-    explorer                         # the controls, in JupyterLab
+    result = explorer.run(hidden_size=8, lr=3e-3)   # trains here, returns a RunResult
+    explorer                                        # the controls, in JupyterLab
 
-Runs are compared by their validation MSE (the run table marks the lowest); the **Test best
-run** button (`evaluate_test()`) scores the chosen run on the test windows, once, at the end.
-Inside a Jupyter kernel, clicks and slider releases train in a worker process
-(`background.py`, `worker.py`), so the kernel stays free and the learner's random state is
-untouched: newer settings stop the run in progress at the end of its epoch, and only the
-latest settings are trained. `run()` trains in the kernel itself, with the same seeding and the
-same result. Errors are shown in the explorer's status line instead of being lost.
+Runs are compared by validation MSE; **Test best run** (`evaluate_test()`) scores the chosen
+run on the test windows, once. In a Jupyter kernel, clicks and slider releases train in a
+worker process (`background.py`), so the kernel and the learner's random state are left
+alone, with the same results as `run()`. (A script that sets `background=True` must guard
+its entry point with `if __name__ == "__main__":`, as "spawn" re-imports it.)
 """
 
 from __future__ import annotations
@@ -324,9 +320,7 @@ class Explorer:
                 callback=lambda history: self._on_progress(job, history),
             )
         except Exception as exc:
-            self._on_error(
-                None, type(exc).__name__, str(exc), "".join(traceback.format_exception(exc))
-            )
+            self._show_exception(exc)
             if raise_errors:
                 raise
             return None
@@ -370,6 +364,9 @@ class Explorer:
         self.progress.bar_style = "danger"
         self.status.value = drawing.error_html(type_name, message, text)
 
+    def _show_exception(self, exc: BaseException) -> None:
+        self._on_error(None, type(exc).__name__, str(exc), "".join(traceback.format_exception(exc)))
+
     def _draw(self, name: str, **kwargs: Any) -> None:
         self.images[name].value = drawing.draw(self.figures[name], name, **kwargs)
 
@@ -380,8 +377,7 @@ class Explorer:
             try:
                 handler(*args)
             except Exception as exc:
-                text = "".join(traceback.format_exception(exc))
-                self._on_error(None, type(exc).__name__, str(exc), text)
+                self._show_exception(exc)
 
         return call
 
@@ -394,22 +390,13 @@ def _close_tree(widget: widgets.Widget) -> None:
 
 
 def clipping_explorer(**overrides: Any) -> Explorer:
-    """A small explorer for gradient clipping alone: max-norm and learning rate against the
-    gradient-norm trace. Its defaults (a vanilla RNN on SGD with momentum, long windows)
-    explode without clipping, so the slider's effect is plain to see.
+    """An explorer for clipping alone: max-norm and learning rate against the gradient norms.
 
-    The learning rate, 1.0, is about five times the smallest at which this run diverges
-    without clipping (0.2, for some seeds), so it diverges on every CPU and seed tried.
+    A vanilla RNN on SGD with momentum, windows of 50, lr 1.0: about five times the smallest
+    rate at which it diverges unclipped (0.2, for some seeds), so it diverges on every CPU.
     """
-    settings = {
-        "cell": "rnn",
-        "optimizer": "sgd",
-        "lr": 1.0,
-        "clip_norm": None,
-        "seq_length": 50,
-        "max_epochs": 10,
-        **overrides,
-    }
+    rnn = dict(cell="rnn", optimizer="sgd", lr=1.0, clip_norm=None, seq_length=50, max_epochs=10)
+    settings = {**rnn, **overrides}
     return Explorer(
         controls=("clip_norm", "lr"),
         plots=("grad_norms", "losses"),

@@ -80,6 +80,8 @@ class TrainingWorker:
         return self._process.pid if self._process is not None else None
 
     def _start(self) -> None:
+        if self._process is not None:  # it died: release its queues before starting anew
+            self.close(timeout=1.0)
         start = time.perf_counter()
         self._jobs, self._replies = self._ctx.Queue(), self._ctx.Queue()
         self._latest = self._ctx.Value("q", 0)
