@@ -16,6 +16,7 @@ import pytest
 import torch
 
 from lstm_helpers import ModelConfig
+from lstm_helpers.explorer import worker as worker_module
 from lstm_helpers.explorer.widget import Explorer
 from lstm_helpers.explorer.worker import TrainingWorker
 
@@ -164,3 +165,18 @@ def test_a_killed_worker_is_reported_replaced_and_close_ends_the_process():
     assert not worker.alive
     with pytest.raises(RuntimeError, match="closed"):
         ex.request()
+
+
+def test_idle_worker_processes_are_capped(ex, monkeypatch):
+    """Explorers left behind (a re-run cell) do not each keep a process of torch alive."""
+    monkeypatch.setattr(worker_module, "MAX_OPEN", 1)
+    mine = ex._background.worker
+    background_run(ex)
+    other = Explorer(background=True, auto_train=False, **SMALL)
+    try:
+        background_run(other)  # starting its process closes the idle one of `ex`
+        assert not mine.alive and other._background.worker.alive
+        assert background_run(ex).number == 2  # `ex` still trains: a new process, theirs closed
+        assert mine.alive and not other._background.worker.alive
+    finally:
+        other.close()

@@ -24,6 +24,7 @@ import atexit
 import multiprocessing
 import pickle
 import queue
+import threading
 import time
 import traceback
 import weakref
@@ -38,7 +39,13 @@ from lstm_helpers.explorer.runner import run_experiment
 from lstm_helpers.training import History
 
 POLL_SECONDS = 0.25  # how often a waiting side checks that the other one is still alive
+# Processes kept alive at once (each holds torch, about 300 MB). Starting another closes the
+# least recently used idle ones; their explorers start a new process when asked to train.
+# A learner who re-runs the cell that makes an explorer leaves the old one behind, still
+# holding its process: this bounds what such leftovers cost.
+MAX_OPEN = 2
 _OPEN: weakref.WeakSet[TrainingWorker] = weakref.WeakSet()
+_STARTING = threading.Lock()  # one process start at a time, so retiring never deadlocks
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,9 @@ class TrainingWorker:
         self._jobs: Any = None
         self._replies: Any = None
         self._latest: Any = None  # shared counter: the newest generation asked for
+        self._lock = threading.RLock()  # guards starting, submitting and closing
+        self.busy = False  # a job was sent and its final reply has not come back
+        self.last_used = 0.0  # time.monotonic() of the last submit or final reply
         self.started_seconds: float | None = None  # how long the process took to start
 
     @property
@@ -82,6 +92,7 @@ class TrainingWorker:
     def _start(self) -> None:
         if self._process is not None:  # it died: release its queues before starting anew
             self.close(timeout=1.0)
+        _retire_idle(keep=MAX_OPEN - 1, starting=self)
         start = time.perf_counter()
         self._jobs, self._replies = self._ctx.Queue(), self._ctx.Queue()
         self._latest = self._ctx.Value("q", 0)
@@ -107,10 +118,13 @@ class TrainingWorker:
 
     def submit(self, job: Job) -> None:
         """Send a job, starting the process first if it is not running."""
-        if not self.alive:
-            self._start()
-        self.newest(job.generation)
-        self._jobs.put(job)
+        with self._lock:
+            if not self.alive:
+                with _STARTING:
+                    self._start()
+            self.busy, self.last_used = True, time.monotonic()
+            self.newest(job.generation)
+            self._jobs.put(job)
 
     def newest(self, generation: int) -> None:
         """Tell a running job that a newer one (`generation`) exists: it stops after its epoch."""
@@ -119,27 +133,46 @@ class TrainingWorker:
 
     def replies(self, generation: int) -> Iterator[tuple[str, Any]]:
         """Yield (kind, payload) for job `generation` until it is done, cancelled or failed."""
-        while True:
-            try:
-                kind, gen, payload = self._replies.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                if not self.alive:
-                    code = self._process.exitcode if self._process is not None else None
-                    raise WorkerDied(
-                        f"the explorer's worker process ended (exit code {code}) during a run; "
-                        "the next run starts a new one."
-                    ) from None
-                continue
-            if gen != generation:
-                continue  # left over from a job that was given up
-            if kind == "done":
-                payload = pickle.loads(payload)
-            yield kind, payload
-            if kind != "progress":
-                return
+        try:
+            while True:
+                try:
+                    kind, gen, payload = self._replies.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    if not self.alive:
+                        code = self._process.exitcode if self._process is not None else None
+                        raise WorkerDied(
+                            f"the explorer's worker process ended (exit code {code}) during a "
+                            "run; the next run starts a new one."
+                        ) from None
+                    continue
+                if gen != generation:
+                    continue  # left over from a job that was given up
+                if kind == "done":
+                    payload = pickle.loads(payload)
+                yield kind, payload
+                if kind != "progress":
+                    return
+        finally:
+            self.busy, self.last_used = False, time.monotonic()
 
     def close(self, timeout: float = 10.0) -> None:
         """End the process (after its current epoch) and wait for it."""
+        with self._lock:
+            self._close(timeout)
+
+    def close_if_idle(self, timeout: float = 10.0) -> bool:
+        """End the process unless a job is running or being sent; True if it was ended."""
+        if not self._lock.acquire(blocking=False):
+            return False  # its explorer is starting or sending a job right now
+        try:
+            if self.busy or not self.alive:
+                return False
+            self._close(timeout)
+            return True
+        finally:
+            self._lock.release()
+
+    def _close(self, timeout: float) -> None:
         _OPEN.discard(self)
         process, self._process = self._process, None
         if process is None:
@@ -197,6 +230,16 @@ def run_job(job: Job, replies: Any, latest: Any) -> tuple[str, int, Any]:
         return "cancelled", job.generation, None
     # Plain pickle bytes: tensors copied, not moved to shared memory (torch's queue pickler).
     return "done", job.generation, pickle.dumps(result)
+
+
+def _retire_idle(keep: int, starting: TrainingWorker) -> None:
+    """Close the least recently used idle workers until at most `keep` others are alive."""
+    others = [w for w in list(_OPEN) if w is not starting and w.alive]
+    for worker in sorted((w for w in others if not w.busy), key=lambda w: w.last_used):
+        if len(others) <= keep:
+            return
+        if worker.close_if_idle(timeout=2.0):
+            others.remove(worker)
 
 
 @atexit.register
