@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -576,63 +577,108 @@ def test_temperature_distribution(capsys):
 
 
 # ---------------------------------------------------------------- 06
+# The checkers train runs with `run_experiment`; these tests replace it with a table of fixed
+# validation MSEs (and divergences), so each verdict is known in advance and instant.
 
 
-def test_smallest_hidden_size(capsys):
-    from lstm_helpers.explorer import Explorer, run_experiment
+class SettingsOnly:
+    """What the checkers read of an explorer: its settings and the configs they describe."""
 
-    explorer = Explorer(max_epochs=3, seq_length=10)  # quick runs
-    mse = {}
-    for h in range(1, 9):
-        s = {**explorer.settings, "hidden_size": h}
-        mse[h] = run_experiment(*explorer.configs(s), optimizer=s["optimizer"]).metrics.mse
-    bar = sorted(mse.values())[3]  # a threshold some sizes pass and some do not
-    smallest = min(h for h in mse if mse[h] < bar)
-    larger_pass = [h for h in mse if mse[h] < bar and h > smallest]
-    state = (torch.get_rng_state(), np.random.get_state()[1].copy())  # noqa: NPY002
-    right(nb06.smallest_hidden_size(explorer, smallest, max_mse=bar), capsys)
-    assert torch.equal(state[0], torch.get_rng_state())
-    assert np.array_equal(state[1], np.random.get_state()[1])  # noqa: NPY002
-    if larger_pass:
-        wrong(
-            nb06.smallest_hidden_size(explorer, larger_pass[0], max_mse=bar),
-            capsys,
-            hint="smaller one",
-        )
-    failing = [h for h in mse if mse[h] >= bar]
-    wrong(nb06.smallest_hidden_size(explorer, failing[0], max_mse=bar), capsys, hint="try others")
-    wrong(nb06.smallest_hidden_size(explorer, 2.5, max_mse=bar), capsys, hint="whole number")
-    wrong(nb06.smallest_hidden_size(explorer, 500, max_mse=bar), capsys, hint="small sizes first")
-    explorer.close()
+    def __init__(self, **settings):
+        from lstm_helpers.explorer.runner import DEFAULTS
+
+        self.settings = {**DEFAULTS, **settings}
+
+    def configs(self, settings):
+        from lstm_helpers.explorer.runner import configs_for
+
+        return configs_for(settings)
 
 
-def test_best_learning_rate(capsys):
-    from lstm_helpers.explorer import Explorer
+@pytest.fixture
+def fixed_runs(monkeypatch):
+    """Make nb06's runs look up `table[key(configs)]`; record the configs of every run."""
+    trained = []
 
-    explorer = Explorer()
-    candidates = (1e-4, 1e-2)  # 1e-4 barely moves in 8 epochs (notebook 06)
-    right(nb06.best_learning_rate(explorer, 1e-2, candidates=candidates), capsys)
-    wrong(
-        nb06.best_learning_rate(explorer, 1e-4, candidates=candidates),
-        capsys,
-        "lr=0.01",
-        hint="another candidate ends lower",
+    def install(table, key):
+        def fake_run(data_config, model_config, train_config, *, optimizer):
+            trained.append((data_config, model_config, train_config, optimizer))
+            value = table[key(data_config, model_config, train_config)]
+            diverged = value == "diverged"
+            return SimpleNamespace(val_mse=math.nan if diverged else value, diverged=diverged)
+
+        monkeypatch.setattr(nb06, "run_experiment", fake_run)
+        return trained
+
+    return install
+
+
+SIZE_MSE = {1: 3e-2, 2: 3e-3, 3: 8e-4, 4: 6e-3, 5: 4e-4, 6: 7e-4}  # not monotonic in the size
+
+
+def test_smallest_hidden_size(capsys, fixed_runs):
+    trained = fixed_runs(SIZE_MSE, key=lambda d, m, t: m.hidden_size)
+    explorer = SettingsOnly(lr=3e-3, seed=4)
+    right(nb06.smallest_hidden_size(explorer, 3, max_mse=1e-3), capsys)
+    assert [m.hidden_size for _, m, _, _ in trained] == [1, 2, 3]  # every size up to the answer
+    assert {(t.lr, d.seed) for d, _, t, _ in trained} == {(3e-3, 4)}  # the explorer's settings
+    wrong(nb06.smallest_hidden_size(explorer, 5, max_mse=1e-3), capsys, "3", hint="smaller one")
+    wrong(nb06.smallest_hidden_size(explorer, 4, max_mse=1e-3), capsys, hint="try others")
+    right(nb06.smallest_hidden_size(explorer, 2, max_mse=5e-3), capsys)
+    trained.clear()
+    wrong(nb06.smallest_hidden_size(explorer, 2.5, max_mse=1e-3), capsys, hint="whole number")
+    wrong(nb06.smallest_hidden_size(explorer, 0, max_mse=1e-3), capsys, hint="at least 1")
+    wrong(nb06.smallest_hidden_size(explorer, 500, max_mse=1e-3), capsys, hint="small sizes first")
+    assert trained == []  # answers it can reject without training, it rejects without training
+    assert nb06.smallest_hidden_size(explorer, ..., max_mse=1e-3).status == "unanswered"
+
+
+LR_MSE = {  # (lr, seed): validation MSE; seed 2 alone would name 0.1, the median names 0.01
+    (1e-3, 0): 5e-3,
+    (1e-3, 1): 6e-3,
+    (1e-3, 2): 4e-3,
+    (1e-2, 0): 3e-5,
+    (1e-2, 1): 7e-5,
+    (1e-2, 2): 3e-5,
+    (1e-1, 0): 1e-4,
+    (1e-1, 1): 2e-4,
+    (1e-1, 2): 1e-5,
+}
+
+
+def test_best_learning_rate(capsys, fixed_runs):
+    trained = fixed_runs(LR_MSE, key=lambda d, m, t: (t.lr, d.seed))
+    explorer = SettingsOnly(hidden_size=16)
+    candidates = (1e-3, 1e-2, 1e-1)
+    printed = right(
+        nb06.best_learning_rate(explorer, 1e-2, candidates=candidates, seeds=(0, 1, 2)), capsys
     )
+    assert "median validation MSE over seeds (0, 1, 2)" in printed and "test" not in printed
+    assert sorted((t.lr, d.seed) for d, _, t, _ in trained) == sorted(LR_MSE)  # every pair
+    assert {m.hidden_size for _, m, _, _ in trained} == {16}  # the explorer's other settings
+    for answer in (1e-3, 1e-1):
+        wrong(
+            nb06.best_learning_rate(explorer, answer, candidates=candidates, seeds=(0, 1, 2)),
+            capsys,
+            "0.01",
+            hint="another candidate ends lower",
+        )
+    right(nb06.best_learning_rate(explorer, 1e-1, candidates=candidates, seeds=(2,)), capsys)
     wrong(nb06.best_learning_rate(explorer, 0.5, candidates=candidates), capsys, hint="candidates")
-    explorer.close()
+    with pytest.raises(ValueError, match="at least one seed"):
+        nb06.best_learning_rate(explorer, 1e-2, candidates=candidates, seeds=())
 
 
-def test_largest_stable_lr(capsys):
-    from lstm_helpers.explorer import clipping_explorer
-
-    explorer = clipping_explorer()
-    candidates = (0.01, 0.1, 0.3)  # without clipping 0.3 diverges (notebook 06), 0.1 does not
+def test_largest_stable_lr(capsys, fixed_runs):
+    table = {0.01: 4e-4, 0.03: 7e-5, 0.1: 1e-5, 0.3: "diverged"}
+    trained = fixed_runs(table, key=lambda d, m, t: t.lr)
+    explorer = SettingsOnly(cell="rnn", optimizer="sgd", lr=1.0, clip_norm=0.1)
+    candidates = tuple(table)
     right(nb06.largest_stable_lr(explorer, 0.1, candidates=candidates), capsys)
+    assert {t.clip_norm for _, _, t, _ in trained} == {None}  # clipping off for every run
+    assert {(m.cell, o) for _, m, _, o in trained} == {("rnn", "sgd")}
     wrong(
-        nb06.largest_stable_lr(explorer, 0.3, candidates=candidates),
-        capsys,
-        "lr=0.1",
-        hint="diverges",
+        nb06.largest_stable_lr(explorer, 0.3, candidates=candidates), capsys, "0.1", hint="diverges"
     )
     wrong(
         nb06.largest_stable_lr(explorer, 0.01, candidates=candidates),
@@ -640,7 +686,20 @@ def test_largest_stable_lr(capsys):
         "lr=0.1",
         hint="a larger candidate does too",
     )
-    explorer.close()
+    wrong(nb06.largest_stable_lr(explorer, 1.0, candidates=candidates), capsys, hint="candidates")
+
+
+def test_nb06_checkers_train_real_runs_and_leave_the_global_rng_alone(capsys):
+    """One real, tiny run: the checkers' runs draw nothing from the learner's generators."""
+    explorer = SettingsOnly(max_epochs=1, hidden_size=4)
+    torch.manual_seed(3)
+    np.random.seed(3)  # noqa: NPY002
+    expected = (torch.rand(1), np.random.rand())  # noqa: NPY002
+    torch.manual_seed(3)
+    np.random.seed(3)  # noqa: NPY002
+    result = nb06.smallest_hidden_size(explorer, 1, max_mse=10.0)  # one epoch beats 10
+    assert result and "validation MSE" in capsys.readouterr().out
+    assert (torch.rand(1), np.random.rand()) == expected  # noqa: NPY002
 
 
 # ---------------------------------------------------------------- 10
