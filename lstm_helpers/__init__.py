@@ -20,7 +20,8 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series)
     classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
     sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
-    introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
+    introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared,
+                   scale_recurrent_weights
     checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
     plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
     explorer       the slider explorers of notebook 06 and their runner; not imported here:
@@ -91,6 +92,7 @@ from lstm_helpers.introspection import (
     gradient_profile,
     input_gradient_norms,
     r_squared,
+    scale_recurrent_weights,
 )
 from lstm_helpers.models import (
     BiLSTMClassifier,
@@ -228,6 +230,7 @@ __all__ = [
     "rollout_stateful",
     "rollout_window",
     "save_checkpoint",
+    "scale_recurrent_weights",
     "seasonal_naive",
     "set_seed",
     "setup_check",
