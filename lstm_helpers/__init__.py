@@ -30,7 +30,7 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
     sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
     introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared,
-                   char_states, unit_correlations
+                   char_states, unit_correlations, scale_recurrent_weights
     checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
     plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
     diagrams       draw_*(...) -> Diagram (figure, axes, alt text): the LSTM cell, unrolled stacks,
@@ -137,6 +137,7 @@ from lstm_helpers.introspection import (
     gradient_profile,
     input_gradient_norms,
     r_squared,
+    scale_recurrent_weights,
     unit_correlations,
 )
 from lstm_helpers.language import (
@@ -351,6 +352,7 @@ __all__ = [
     "rollout_window",
     "sample",
     "save_checkpoint",
+    "scale_recurrent_weights",
     "seasonal_naive",
     "set_seed",
     "setup_check",

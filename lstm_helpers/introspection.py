@@ -8,11 +8,14 @@ and cell state of any `LSTMPredictor` by running a `ScratchLSTM` copy of its wei
 `unit_correlations` how closely each unit follows a feature of a text (`char_states`: a
 character model's states after every character). Plot them with
 `plot_input_gradients` and `plot_gates`.
+`scale_recurrent_weights` makes models for two experiments: a plain RNN whose gradient grows
+backwards through time (explodes), and an LSTM left with only its cell-state path.
 Shape legend: B batch, T time steps, F features, H hidden, L layers.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -198,3 +201,37 @@ def char_states(
         previous = keep[step] * previous + written[step]  # c = f * c + i * g
         c[step] = previous
     return h.cpu(), torch.from_numpy(c)
+
+
+def scale_recurrent_weights(model: nn.Module, factor: float) -> nn.Module:
+    """Multiply every recurrent weight matrix `weight_hh_l*` by `factor`, in place; return model.
+
+    For experiments on how far back gradients reach: a factor above 1 makes a plain RNN's
+    gradient grow backwards through time (it explodes), 0 cuts every path from h_{t-1}, leaving
+    an LSTM only its cell-state path. Works for nn.RNN, nn.LSTM, nn.GRU, ScratchLSTM and any
+    model holding them; input weights and biases are not changed.
+    Shape: every weight_hh_l{k} (G*H, H) keeps its shape.
+    """
+    if (
+        isinstance(factor, bool)
+        or not isinstance(factor, (int, float))
+        or not math.isfinite(factor)
+    ):
+        raise ValueError(
+            f"factor must be a finite number, got {factor!r}. Use 0 to cut the h paths."
+        )
+    recurrent = [p for name, p in model.named_parameters() if _is_recurrent_weight(name)]
+    if not recurrent:
+        raise ValueError(
+            f"{type(model).__name__} has no recurrent weights (parameters named weight_hh_l*): "
+            "pass a recurrent model such as lh.RNNPredictor() or lh.LSTMPredictor()."
+        )
+    with torch.no_grad():
+        for weight in recurrent:
+            weight.mul_(factor)
+    return model
+
+
+def _is_recurrent_weight(name: str) -> bool:
+    """True for PyTorch's (and ScratchLSTM's) hidden-to-hidden weights, `weight_hh_l0` etc."""
+    return name.rsplit(".", 1)[-1].startswith("weight_hh_l")

@@ -262,16 +262,6 @@ def make_history(norms, per_epoch=4):
     return lh.History(train_loss=[0.0] * len(epochs), grad_norm=epochs, step_grad_norm=steps)
 
 
-def test_clipped_steps(capsys):
-    history = make_history([0.1, 0.3, 0.2, 2.0, 0.5, 1.5, 1.2, 0.1] + [0.1] * 8)
-    right(nb03.clipped_steps(history, 1.0, 3), capsys)
-    right(nb03.clipped_steps(history, 0.25, 5), capsys)
-    wrong(nb03.clipped_steps(history, 1.0, 2), capsys, hint="per epoch")
-    wrong(nb03.clipped_steps(history, 1.0, 13), capsys, hint="at or below")
-    wrong(nb03.clipped_steps(history, 1.0, 16), capsys, hint="every step")
-    wrong(nb03.clipped_steps(history, 1.0, 7), capsys, hint="step_grad_norm")
-
-
 def test_max_norm_choice(capsys):
     history = make_history([*np.linspace(0.1, 0.3, 95), 0.8, 1.0, 1.5, 2.0, 3.0])
     right(nb03.max_norm_choice(history, 1.0), capsys)
@@ -279,6 +269,105 @@ def test_max_norm_choice(capsys):
     wrong(nb03.max_norm_choice(history, 5.0), capsys, hint="never acts")
     wrong(nb03.max_norm_choice(history, 0.1), capsys, hint="ordinary steps")
     wrong(nb03.max_norm_choice(history, -1), capsys, hint="positive")
+
+
+LOOP_DATA = lh.DataConfig(num_points=300, seq_length=10, train_frac=0.6, val_frac=0.2)
+LOOP_MODEL = lh.ModelConfig(hidden_size=4)  # two layers with dropout: eval mode matters
+LOOP_TRAIN = lh.TrainConfig(lr=0.3, patience=2, max_epochs=15)
+
+
+def hand_loop(data, seed=0, *, validation="loader", stop="right", dropout=False):
+    """The loop of notebook 03's exercise 2, written by hand, with the usual mistakes on demand."""
+    cfg = LOOP_TRAIN
+    lh.set_seed(seed)
+    model = lh.build_model(LOOP_MODEL)
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    loss_fn = nn.MSELoss()
+    train_losses, val_losses = [], []
+    best_loss, best_epoch = float("inf"), 0
+    for epoch in range(1, cfg.max_epochs + 1):
+        model.train()
+        total = 0.0
+        for xb, yb in data.train_loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(xb)[0], yb)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
+            optimizer.step()
+            total += loss.item() * len(xb)
+        train_losses.append(total / len(data.train_loader.dataset))
+        model.train(dropout)
+        X, y = data.split.val
+        batches = data.val_loader if validation == "loader" else [(X, y)]
+        with torch.no_grad():
+            total = sum(loss_fn(model(xb)[0], yb).item() * len(xb) for xb, yb in batches)
+        val_losses.append(total if validation == "sum" else total / len(X))
+        if val_losses[-1] < best_loss:
+            best_loss, best_epoch = val_losses[-1], epoch
+        patience = {"right": cfg.patience, "late": cfg.patience + 1, "early": cfg.patience - 1}
+        if stop != "never" and epoch - best_epoch >= patience[stop]:
+            break
+    return train_losses, val_losses, best_epoch
+
+
+@pytest.fixture(scope="module")
+def loop_data():
+    return lh.sine_data(LOOP_DATA)
+
+
+def check_loop(data, train_losses, val_losses, best_epoch):
+    return nb03.validation_and_stopping(
+        train_losses, val_losses, best_epoch,
+        data=data, model_config=LOOP_MODEL, config=LOOP_TRAIN, seed=0,
+    )  # fmt: skip
+
+
+def test_validation_and_stopping_accepts_a_right_loop(capsys, loop_data):
+    train_losses, val_losses, best = hand_loop(loop_data)
+    assert 3 <= len(val_losses) < LOOP_TRAIN.max_epochs, "patience must stop this run early"
+    state = torch.get_rng_state(), np.random.get_state()[1].copy()  # noqa: NPY002
+    right(check_loop(loop_data, train_losses, val_losses, best), capsys)
+    assert torch.equal(state[0], torch.get_rng_state()), "the checker leaves torch's RNG alone"
+    assert np.array_equal(state[1], np.random.get_state()[1])  # noqa: NPY002
+    # Validating on the tensors draws nothing from the RNG, so later epochs shuffle differently:
+    # also right.
+    tensors = hand_loop(loop_data, validation="tensors")
+    assert tensors[0][1:] != train_losses[1:]
+    right(check_loop(loop_data, *tensors), capsys)
+    as_tensors = [torch.tensor(v) for v in val_losses]  # losses appended without .item()
+    right(check_loop(loop_data, train_losses, as_tensors, best), capsys)
+
+
+@pytest.mark.parametrize(
+    ("mistake", "hint"),
+    [
+        ({"stop": "late"}, "past the stopping point"),
+        ({"stop": "early"}, "too early"),
+        ({"stop": "never"}, "ran all max_epochs"),
+        ({"dropout": True}, "training mode"),
+        ({"dropout": True, "validation": "tensors"}, "training mode"),
+        ({"validation": "sum"}, "sum over the windows"),
+        ({"seed": 1}, "first training loss"),
+    ],
+)
+def test_validation_and_stopping_hints(capsys, loop_data, mistake, hint):
+    wrong(check_loop(loop_data, *hand_loop(loop_data, **mistake)), capsys, hint=hint)
+
+
+def test_validation_and_stopping_other_answers(capsys, loop_data):
+    train_losses, val_losses, best = hand_loop(loop_data)
+    wrong(check_loop(loop_data, train_losses, val_losses, best - 1), capsys, hint="from 1")
+    wrong(check_loop(loop_data, train_losses, val_losses, best + 1), capsys, hint="lowest")
+    wrong(check_loop(loop_data, train_losses, train_losses, best), capsys, hint="training loss")
+    wrong(check_loop(loop_data, train_losses, val_losses[:-1], best), capsys, hint="per epoch")
+    wrong(check_loop(loop_data, train_losses, "low", best), capsys, hint="lists of numbers")
+    placeholder = check_loop(loop_data, train_losses[:1], [...], 0)
+    assert placeholder.status == "unanswered"
+    with pytest.raises(ValueError, match="patience rule alone"):
+        nb03.validation_and_stopping(
+            train_losses, val_losses, best, data=loop_data, model_config=LOOP_MODEL,
+            config=lh.TrainConfig(target_loss=1e-3, patience=2), seed=0,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- 04
