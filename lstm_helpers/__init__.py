@@ -17,9 +17,13 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
                    ScaledForecaster
     scaling        fit_scaler (fitted on the training part only)
-    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series)
+    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series),
+                   load_japanese_vowels (nine speakers, variable-length utterances)
     classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
-    sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
+    sequences      per-step targets, padding and packing, make_sequence_loader, stateful (truncated
+                   BPTT) training
+    batches        (x, y) or (x, lengths, y) batches, and calling a model on one
+    summary_baselines  summary_features, fit_logistic_regression, fit_mlp: non-recurrent baselines
     introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared
     checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
     plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
@@ -70,6 +74,7 @@ from lstm_helpers.data import (
 from lstm_helpers.datasets import (
     decompose_monthly,
     load_co2,
+    load_japanese_vowels,
 )
 from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import (
@@ -107,6 +112,7 @@ from lstm_helpers.plots import (
     label_colors,
     plot_class_examples,
     plot_clipping_runs,
+    plot_confusion,
     plot_decomposition,
     plot_error_by_horizon,
     plot_forecast,
@@ -120,6 +126,7 @@ from lstm_helpers.plots import (
     plot_monthly,
     plot_next_vs_last,
     plot_predictions,
+    plot_sequences,
     plot_series,
     plot_window,
 )
@@ -138,11 +145,18 @@ from lstm_helpers.scratch import (
 from lstm_helpers.sequences import (
     detach_hidden,
     last_valid_step,
+    make_sequence_loader,
     pad_sequences,
     per_step_windows,
     rollout_per_step,
     stream_chunks,
     train_stateful,
+)
+from lstm_helpers.summary_baselines import (
+    FeatureClassifier,
+    fit_logistic_regression,
+    fit_mlp,
+    summary_features,
 )
 from lstm_helpers.training import (
     History,
@@ -157,6 +171,7 @@ __all__ = [
     "BiLSTMClassifier",
     "ClassifierConfig",
     "DataConfig",
+    "FeatureClassifier",
     "History",
     "LSTMPredictor",
     "Metrics",
@@ -185,6 +200,8 @@ __all__ = [
     "fit",
     "fit_ar",
     "fit_classifier",
+    "fit_logistic_regression",
+    "fit_mlp",
     "fit_scaler",
     "forecast_windows",
     "get_device",
@@ -195,9 +212,11 @@ __all__ = [
     "last_valid_step",
     "load_checkpoint",
     "load_co2",
+    "load_japanese_vowels",
     "lstm_parameter_count",
     "make_class_loader",
     "make_loader",
+    "make_sequence_loader",
     "make_windows",
     "mean_loss",
     "pad_sequences",
@@ -205,6 +224,7 @@ __all__ = [
     "persistence",
     "plot_class_examples",
     "plot_clipping_runs",
+    "plot_confusion",
     "plot_decomposition",
     "plot_error_by_horizon",
     "plot_forecast",
@@ -218,6 +238,7 @@ __all__ = [
     "plot_monthly",
     "plot_next_vs_last",
     "plot_predictions",
+    "plot_sequences",
     "plot_series",
     "plot_window",
     "predict",
@@ -234,6 +255,7 @@ __all__ = [
     "sine_data",
     "sine_series",
     "stream_chunks",
+    "summary_features",
     "threshold_rule",
     "threshold_series",
     "time_split",

@@ -14,6 +14,7 @@
 | `nb05` | 05 · Bidirectional and advanced |
 | `nb06` | 06 · Hyperparameter explorer |
 | `nb07` | 07 · Real data: Mauna Loa CO2 |
+| `nb09` | 09 · Who is speaking? |
 
 Every checker computes the right answer itself, from the package or from torch, prints one
 line per part of the answer (✓ right, ✗ wrong with a hint that points at the concept, never

@@ -4,10 +4,12 @@
     training.py  losses, gradient norms, clipping runs, gradient profiles
     series.py    windows, predictions, forecasts, errors by horizon, the CO2 data set
     gates.py     what happens inside an LSTM: gate and state heatmaps and lines
+    classes.py   sequence classification: multi-feature sequences as heatmaps, a confusion matrix
 
 Every function is importable from here: `from lstm_helpers.plots import plot_losses`.
 """
 
+from lstm_helpers.plots.classes import plot_confusion, plot_sequences
 from lstm_helpers.plots.gates import plot_gate_lines, plot_gate_movement, plot_gates
 from lstm_helpers.plots.series import (
     plot_class_examples,
@@ -35,6 +37,7 @@ __all__ = [
     "label_styles",
     "plot_class_examples",
     "plot_clipping_runs",
+    "plot_confusion",
     "plot_decomposition",
     "plot_error_by_horizon",
     "plot_forecast",
@@ -48,6 +51,7 @@ __all__ = [
     "plot_monthly",
     "plot_next_vs_last",
     "plot_predictions",
+    "plot_sequences",
     "plot_series",
     "plot_window",
 ]
