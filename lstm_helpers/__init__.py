@@ -24,11 +24,12 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
                    ScaledForecaster
     scaling        fit_scaler (fitted on the training part only)
     datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series), load_sonnets,
-                   split_sonnets (Shakespeare's Sonnets), load_gait_faults
+                   split_sonnets (Shakespeare's Sonnets), load_japanese_vowels (nine speakers,
+                   variable-length utterances), load_gait_faults
     anomaly        anomaly scores (forecast errors, rolling statistics), alarm_threshold, detect
     detection_metrics  alarms against labelled episodes: point-wise, point-adjusted, event-level
     classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
-    sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
+    sequences      per-step targets, padding and packing, make_sequence_loader, stateful (truncated BPTT) training
     introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared,
                    char_states, unit_correlations, scale_recurrent_weights
     checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
@@ -93,6 +94,7 @@ from lstm_helpers.datasets import (
     decompose_monthly,
     load_co2,
     load_gait_faults,
+    load_japanese_vowels,
     load_sonnets,
     split_sonnets,
 )
@@ -171,6 +173,7 @@ from lstm_helpers.plots import (
     plot_bpc_by,
     plot_class_examples,
     plot_clipping_runs,
+    plot_confusion,
     plot_decomposition,
     plot_detection,
     plot_error_by_horizon,
@@ -188,6 +191,7 @@ from lstm_helpers.plots import (
     plot_next_char_probs,
     plot_next_vs_last,
     plot_predictions,
+    plot_sequences,
     plot_series,
     plot_text_heat,
     plot_window,
@@ -207,11 +211,18 @@ from lstm_helpers.scratch import (
 from lstm_helpers.sequences import (
     detach_hidden,
     last_valid_step,
+    make_sequence_loader,
     pad_sequences,
     per_step_windows,
     rollout_per_step,
     stream_chunks,
     train_stateful,
+)
+from lstm_helpers.summary_baselines import (
+    FeatureClassifier,
+    fit_logistic_regression,
+    fit_mlp,
+    summary_features,
 )
 from lstm_helpers.text import (
     Vocab,
@@ -239,6 +250,7 @@ __all__ = [
     "DataConfig",
     "DetectionReport",
     "Diagram",
+    "FeatureClassifier",
     "History",
     "LMHistory",
     "LSTMPredictor",
@@ -290,6 +302,8 @@ __all__ = [
     "fit_ar",
     "fit_char_lm",
     "fit_classifier",
+    "fit_logistic_regression",
+    "fit_mlp",
     "fit_scaler",
     "forecast_errors",
     "forecast_windows",
@@ -304,10 +318,12 @@ __all__ = [
     "load_checkpoint",
     "load_co2",
     "load_gait_faults",
+    "load_japanese_vowels",
     "load_sonnets",
     "lstm_parameter_count",
     "make_class_loader",
     "make_loader",
+    "make_sequence_loader",
     "make_windows",
     "mean_loss",
     "next_char_probs",
@@ -318,6 +334,7 @@ __all__ = [
     "plot_bpc_by",
     "plot_class_examples",
     "plot_clipping_runs",
+    "plot_confusion",
     "plot_decomposition",
     "plot_detection",
     "plot_error_by_horizon",
@@ -335,6 +352,7 @@ __all__ = [
     "plot_next_char_probs",
     "plot_next_vs_last",
     "plot_predictions",
+    "plot_sequences",
     "plot_series",
     "plot_text_heat",
     "plot_window",
@@ -360,6 +378,7 @@ __all__ = [
     "sine_series",
     "split_sonnets",
     "stream_chunks",
+    "summary_features",
     "temperature_probs",
     "text_chunks",
     "threshold_rule",

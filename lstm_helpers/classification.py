@@ -21,6 +21,7 @@ from torch.utils.data import DataLoader
 
 from lstm_helpers import _checks
 from lstm_helpers._checks import Pair
+from lstm_helpers.batches import split_batch
 from lstm_helpers.config import TrainConfig
 from lstm_helpers.data import loader_of
 from lstm_helpers.evaluation import predict
@@ -135,19 +136,21 @@ def accuracy(
     model: nn.Module,
     X: np.ndarray | torch.Tensor | DataLoader,
     y: np.ndarray | torch.Tensor | None = None,
+    lengths: torch.Tensor | None = None,
 ) -> float:
     """Fraction of windows whose highest-scoring class is the label (eval mode, no gradients).
 
-    Pass windows and labels, or one loader of (X, y) batches (not shuffled or shuffled: both count
-    every window once).
-    Shape: X (M, T, F) and y (M,), or a loader of (B, T, F), (B,) batches.
+    Pass windows and labels (and `lengths` for padded sequences), or one loader of (X, y) or
+    (X, lengths, y) batches (not shuffled or shuffled: both count every window once).
+    Shape: X (M, T, F), y (M,), lengths (M,) or None; or a loader of such batches.
     """
     if isinstance(X, DataLoader):
-        if y is not None:
+        if y is not None or lengths is not None:
             raise ValueError("pass either a loader or windows and labels, not both.")
         correct, count = 0, 0
-        for xb, yb in X:
-            pred = predict(model, xb).argmax(dim=1)  # (B, C) -> (B,)
+        for batch in X:
+            xb, nb, yb = split_batch(batch)  # nb: the lengths, None unless padded sequences
+            pred = predict(model, xb, lengths=nb).argmax(dim=1)  # (B, C) -> (B,)
             correct += int((pred == yb.cpu()).sum())
             count += len(yb)
         if count == 0:
@@ -158,20 +161,24 @@ def accuracy(
     X_t, y_t = class_tensors(X, y)
     if len(y_t) == 0:
         raise ValueError("X and y hold no windows: there is no accuracy to compute.")
-    pred = predict(model, X_t).argmax(dim=1)  # (M, C) -> (M,)
+    pred = predict(model, X_t, lengths=lengths).argmax(dim=1)  # (M, C) -> (M,)
     return float((pred == y_t).float().mean())
 
 
 @torch.no_grad()
 def confusion_matrix(
-    model: nn.Module, X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor
+    model: nn.Module,
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    lengths: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Counts of (true class, predicted class) pairs: row i, column j = class i predicted as j.
 
-    Shape: X (M, T, F), y (M,) -> (C, C) int64 with C the model's number of classes.
+    `lengths` (padded sequences of different lengths) are passed to the model, which packs them.
+    Shape: X (M, T, F), y (M,), lengths (M,) or None -> (C, C) int64, C the model's classes.
     """
     X_t, y_t = class_tensors(X, y)
-    logits = predict(model, X_t)  # (M, C)
+    logits = predict(model, X_t, lengths=lengths)  # (M, C)
     num_classes = logits.size(1)
     if len(y_t) and y_t.max() >= num_classes:
         raise ValueError(

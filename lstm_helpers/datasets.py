@@ -213,3 +213,116 @@ def load_gait_faults(path: str | os.PathLike | None = None) -> GaitFaults:
     if (episode != table[:, 3]).any() or episode.min() < 0 or episode.max() > len(GAIT_FAULTS):
         raise ValueError(f"{file}: episode must be 0..{len(GAIT_FAULTS)} on every row.")
     return GaitFaults(observed=table[:, 2].copy(), clean=table[:, 1].copy(), episode=episode)
+
+
+# ---------------------------------------------------------------- Japanese Vowels (09)
+
+VOWELS_FILE = "japanese_vowels.csv"
+VOWELS_COEFFICIENTS = 12  # LPC cepstrum coefficients per frame
+VOWELS_COLUMNS = (
+    "split",
+    "utterance",
+    "speaker",
+    "frame",
+    *(f"c{k}" for k in range(1, VOWELS_COEFFICIENTS + 1)),
+)
+VOWELS_SPEAKERS = 9
+
+
+class Utterances(NamedTuple):
+    """One split of the Japanese Vowels data, in the file's (official) order."""
+
+    sequences: list[np.ndarray]  # M arrays (T_i, 12) float32: one row per frame
+    labels: np.ndarray  # (M,) int64: the speaker minus 1, so speaker 1 is class 0
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Frames per utterance, (M,) int64."""
+        return np.array([len(s) for s in self.sequences], dtype=np.int64)
+
+
+class JapaneseVowels(NamedTuple):
+    """The official split: 270 training and 370 test utterances of nine speakers."""
+
+    train: Utterances
+    test: Utterances
+
+
+def load_japanese_vowels(path: str | os.PathLike | None = None) -> JapaneseVowels:
+    """Nine speakers saying /ae/: 12 LPC cepstrum coefficients per frame, 7-29 frames each.
+
+    `path` defaults to `notebooks/data/japanese_vowels.csv`; source, licence (CC BY 4.0,
+    Kudo, Toyama & Shimbo via UCI) and derivation: `notebooks/data/README.md`. Labels are
+    the speaker minus 1 (0..8), as `nn.CrossEntropyLoss` expects. Unpack as `train, test`.
+    Shape: each split holds M sequences (T_i, 12) float32 and labels (M,) int64.
+    """
+    file = Path(path) if path is not None else DATA_DIR / VOWELS_FILE
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"Japanese Vowels data file not found: {file}. It ships with the repository as "
+            f"notebooks/data/{VOWELS_FILE}; with an installed (not editable) package, pass the "
+            "file's path: load_japanese_vowels(path=...)."
+        )
+    with file.open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f) if r]
+    if not rows or tuple(rows[0]) != VOWELS_COLUMNS:
+        raise ValueError(
+            f"{file} must start with the header {','.join(VOWELS_COLUMNS)}, got "
+            f"{','.join(rows[0]) if rows else 'an empty file'}."
+        )
+    frames: dict[str, list[list[list[float]]]] = {"train": [], "test": []}
+    speakers: dict[str, list[int]] = {"train": [], "test": []}
+    for line, row in enumerate(rows[1:], start=2):
+        _vowel_row(file, line, row, frames, speakers)
+    splits = []
+    for split in ("train", "test"):
+        if not frames[split]:
+            raise ValueError(f"{file} holds no {split} utterances.")
+        sequences = [np.asarray(u, dtype=np.float32) for u in frames[split]]
+        splits.append(Utterances(sequences, np.asarray(speakers[split], dtype=np.int64) - 1))
+    return JapaneseVowels(*splits)
+
+
+def _vowel_row(
+    file: Path,
+    line: int,
+    row: list[str],
+    frames: dict[str, list[list[list[float]]]],
+    speakers: dict[str, list[int]],
+) -> None:
+    """Check one CSV row and append its frame to its utterance (a new one at frame 1)."""
+    where = f"{file}, line {line}"
+    if len(row) != len(VOWELS_COLUMNS):
+        raise ValueError(f"{where}: expected {len(VOWELS_COLUMNS)} fields, got {len(row)}.")
+    split = row[0]
+    if split not in frames:
+        raise ValueError(f"{where}: split must be 'train' or 'test', got {split!r}.")
+    try:
+        utterance, speaker, frame = int(row[1]), int(row[2]), int(row[3])
+        values = [float(v) for v in row[4:]]
+    except ValueError as err:
+        raise ValueError(f"{where}: malformed number: {err}") from err
+    if not np.isfinite(values).all():
+        raise ValueError(f"{where}: NaN or infinite coefficient.")
+    if not 1 <= speaker <= VOWELS_SPEAKERS:
+        raise ValueError(f"{where}: speaker must be 1..{VOWELS_SPEAKERS}, got {speaker}.")
+    utterances = frames[split]
+    if frame == 1:  # a new utterance: numbered 1, 2, ... within its split
+        if utterance != len(utterances) + 1:
+            raise ValueError(
+                f"{where}: {split} utterance {utterance} starts after utterance "
+                f"{len(utterances)}; utterances must be numbered 1, 2, ... in order."
+            )
+        utterances.append([])
+        speakers[split].append(speaker)
+    elif utterance != len(utterances) or frame != len(utterances[-1]) + 1:
+        raise ValueError(
+            f"{where}: frame {frame} of {split} utterance {utterance} is out of order; frames "
+            "must follow each other 1, 2, ... within an utterance."
+        )
+    elif speaker != speakers[split][-1]:
+        raise ValueError(
+            f"{where}: {split} utterance {utterance} changes speaker mid-utterance "
+            f"({speakers[split][-1]} to {speaker})."
+        )
+    utterances[-1].append(values)

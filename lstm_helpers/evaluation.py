@@ -16,6 +16,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, SequentialSampler
 
+from lstm_helpers.batches import call_model, split_batch
 from lstm_helpers.runtime import eval_mode, model_device
 
 
@@ -70,24 +71,54 @@ def check_ordered(loader: DataLoader, what: str) -> None:
 
 @torch.no_grad()
 def predict(
-    model: nn.Module, data: torch.Tensor | DataLoader, batch_size: int = 1024
+    model: nn.Module,
+    data: torch.Tensor | DataLoader,
+    batch_size: int = 1024,
+    lengths: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Predictions in eval mode (dropout off) without gradients, on the CPU, in input order.
 
     The model's train/eval mode is restored afterwards. A loader must not be shuffled.
-    Shape: data (M, T, F) or an unshuffled loader of (B, T, F) batches -> (M, O).
+    `lengths` (padded sequences) are passed to the model as `lengths=`; a loader of
+    (x, lengths, y) batches passes its own.
+    Shape: data (M, T, F) (lengths (M,) or None) or an unshuffled loader -> (M, O).
     """
     if isinstance(data, DataLoader):
         check_ordered(data, "predict")
-        batches = (b[0] if isinstance(b, (list, tuple)) else b for b in data)
+        if lengths is not None:
+            raise ValueError("a loader brings its own lengths: pass lengths only with tensors.")
+        batches = (_inputs(b) for b in data)
     else:
-        batches = torch.as_tensor(data).split(batch_size)
+        data = torch.as_tensor(data)
+        if lengths is None:
+            batches = ((x, None) for x in data.split(batch_size))
+        else:
+            lengths = torch.as_tensor(lengths)
+            if lengths.shape != (len(data),):
+                raise ValueError(
+                    f"lengths must hold one length per sequence, shape ({len(data)},), got "
+                    f"{tuple(lengths.shape)}."
+                )
+            batches = zip(data.split(batch_size), lengths.split(batch_size), strict=True)
     device = model_device(model)
     with eval_mode(model):  # dropout off: predictions are deterministic
-        outputs = [model(x.to(device))[0].cpu() for x in batches]  # (B, T, F) -> (B, O)
+        outputs = [
+            call_model(model, x.to(device), n)[0].cpu()  # (B, T, F) -> (B, O)
+            for x, n in batches
+        ]
     if not outputs:
         raise ValueError("no windows to predict: the data or the loader is empty.")
     return torch.cat(outputs)
+
+
+def _inputs(batch: object) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """x and lengths of a batch: x alone, (x,), (x, y) or (x, lengths, y)."""
+    if not isinstance(batch, (list, tuple)):
+        return batch, None
+    if len(batch) == 1:
+        return batch[0], None
+    x, lengths, _ = split_batch(batch)
+    return x, lengths
 
 
 def targets(loader: DataLoader) -> torch.Tensor:
@@ -96,7 +127,7 @@ def targets(loader: DataLoader) -> torch.Tensor:
     Shape: batches of y (B, O) -> (M, O).
     """
     check_ordered(loader, "targets")
-    parts = [yb for _, yb in loader]
+    parts = [split_batch(batch)[2] for batch in loader]
     if not parts:
         raise ValueError("no targets: the loader is empty.")
     return torch.cat(parts)
@@ -113,8 +144,9 @@ def evaluate(model: nn.Module, loader: DataLoader) -> Metrics:
     device = model_device(model)
     preds, trues = [], []
     with eval_mode(model):
-        for xb, yb in loader:
-            preds.append(model(xb.to(device))[0].cpu())  # (B, T, F) -> (B, O)
+        for batch in loader:
+            xb, lengths, yb = split_batch(batch)  # lengths: None unless padded sequences
+            preds.append(call_model(model, xb.to(device), lengths)[0].cpu())  # -> (B, O)
             trues.append(yb)
     if not preds:
         raise ValueError("no windows to evaluate: the loader is empty.")

@@ -4,8 +4,9 @@
   for models that predict after each step (`PerStepLSTM`); `rollout_per_step` forecasts with
   such a model by feeding each prediction back in.
 - Variable lengths: `pad_sequences` pads a list of sequences into one batch and returns their
-  lengths; `BiLSTMClassifier(..., lengths=...)` packs them, and `last_valid_step` reads a padded
-  output at each sequence's own last real step.
+  lengths; `make_sequence_loader` batches them as (x, lengths, y), which `fit`, `predict`,
+  `evaluate` and `accuracy` understand; `BiLSTMClassifier(..., lengths=...)` packs them, and
+  `last_valid_step` reads a padded output at each sequence's own last real step.
 - Stateful training (truncated backpropagation through time): `stream_chunks` lays one long
   series out as B parallel streams cut into consecutive chunks, and `train_stateful` carries
   (h, c) from each chunk into the next, detaching it so each backward pass stays in its chunk.
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
 from lstm_helpers import _checks
 from lstm_helpers._checks import Hidden, Pair
@@ -105,6 +107,45 @@ def pad_sequences(sequences: Sequence[np.ndarray | torch.Tensor], value: float =
         )
     padded = nn.utils.rnn.pad_sequence(tensors, batch_first=True, padding_value=value)
     return padded, lengths
+
+
+def make_sequence_loader(
+    X: np.ndarray | torch.Tensor,
+    lengths: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    drop_last: bool = False,
+) -> DataLoader:
+    """A DataLoader of padded sequences with their lengths: batches (x, lengths, y).
+
+    `X` and `lengths` are what `pad_sequences` returns. `fit`, `mean_loss`, `predict`,
+    `evaluate` and `accuracy` pass each batch's lengths to the model (`model(x, lengths=...)`),
+    which packs them, so the padding is never read. Shuffling draws from torch's global RNG
+    (`lh.set_seed` reproduces it).
+    Shape: X (M, T, F), lengths (M,) in 1..T, y (M, ...) -> batches (B, T, F), (B,), (B, ...).
+    """
+    X_t = _checks.windows(X)
+    _checks.finite("X", X_t)
+    n = torch.as_tensor(lengths)
+    if n.shape != (len(X_t),) or n.is_floating_point() or n.dtype == torch.bool:
+        raise ValueError(
+            f"lengths must be whole numbers, one per sequence: shape ({len(X_t)},), got "
+            f"{tuple(n.shape)} of dtype {n.dtype}. Use the lengths that lh.pad_sequences returns."
+        )
+    n = n.to(torch.int64)
+    if len(n) and (n.min() < 1 or n.max() > X_t.size(1)):
+        raise ValueError(
+            f"lengths must lie in 1..{X_t.size(1)} (the padded length), got {int(n.min())} to "
+            f"{int(n.max())}. Were X and lengths padded together by lh.pad_sequences?"
+        )
+    y_t = torch.as_tensor(y)
+    y_t = y_t.to(torch.float32) if y_t.is_floating_point() else y_t.to(torch.int64)
+    _checks.same_length(X_t, y_t)
+    _checks.positive_int("batch_size", batch_size, "It is the number of sequences per step.")
+    return DataLoader(
+        TensorDataset(X_t, n, y_t), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
+    )
 
 
 def last_valid_step(out: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from lstm_helpers.batches import call_model, split_batch
 from lstm_helpers.config import TrainConfig
 from lstm_helpers.runtime import eval_mode, model_device
 
@@ -78,14 +79,15 @@ def gradient_norm(parameters: list[nn.Parameter]) -> torch.Tensor:
 def mean_loss(model: nn.Module, loader: DataLoader, loss_fn: nn.Module | None = None) -> float:
     """Average loss per window over a loader, in eval mode (dropout off); the mode is restored.
 
-    Shape: loader batches x (B, T, F), y matching the model's output.
+    Shape: loader batches x (B, T, F), y matching the model's output; or (x, lengths (B,), y).
     """
     loss_fn = loss_fn if loss_fn is not None else nn.MSELoss()
     device = model_device(model)
     total, count = 0.0, 0
     with eval_mode(model):
-        for xb, yb in loader:
-            pred, _ = model(xb.to(device))
+        for batch in loader:
+            xb, lengths, yb = split_batch(batch)  # lengths: None unless padded sequences
+            pred, _ = call_model(model, xb.to(device), lengths)
             total += loss_fn(pred, yb.to(device)).item() * len(xb)
             count += len(xb)
     if count == 0:
@@ -117,7 +119,8 @@ def fit(
     loss. `loss_fn` defaults to `nn.MSELoss()` (pass e.g. `nn.CrossEntropyLoss()` to classify).
     `callback(history)` runs after each epoch; returning True stops training.
     `progress=None` shows a progress bar only inside a Jupyter kernel.
-    Shape: loader batches x (B, T, F), y (B, O) with the model's output (B, O).
+    Shape: loader batches x (B, T, F), y (B, O) with the model's output (B, O); batches
+    (x, lengths (B,), y) of padded sequences pass `lengths=` to the model.
     """
     cfg = config or TrainConfig()
     if on_diverge not in ("raise", "stop"):
@@ -146,10 +149,11 @@ def fit(
         start = time.perf_counter()
         model.train()
         total, count, max_norm = 0.0, 0, 0.0
-        for step, (xb, yb) in enumerate(train_loader, 1):
+        for step, batch in enumerate(train_loader, 1):
+            xb, lengths, yb = split_batch(batch)  # lengths: None unless padded sequences
             xb, yb = xb.to(device), yb.to(device)
             optimizer.zero_grad(set_to_none=True)
-            pred, _ = model(xb)  # (B, T, F) -> (B, O)
+            pred, _ = call_model(model, xb, lengths)  # (B, T, F) -> (B, O)
             if check_shapes and pred.shape != yb.shape:
                 raise ValueError(
                     f"predictions have shape {tuple(pred.shape)} but targets {tuple(yb.shape)}; "

@@ -21,6 +21,7 @@ from lstm_helpers.exercises import (
     nb06,
     nb07,
     nb08,
+    nb09,
     nb10,
 )
 from lstm_helpers.exercises._result import Result
@@ -607,6 +608,56 @@ TEXT8 = "Shall I compare thee"
 VOCAB8 = lh.Vocab.from_text(TEXT8)
 
 
+# ---------------------------------------------------------------- 09
+
+
+def test_classifier_parameters(capsys):
+    sizes = {"input_size": 12, "hidden_size": 32, "num_classes": 9}
+    model = lh.BiLSTMClassifier(**sizes)
+    right(nb09.classifier_parameters(lh.count_parameters(model), **sizes), capsys)
+    right(nb09.classifier_parameters(12361.0, **sizes), capsys)
+    one = lh.lstm_parameter_count(12, 32)
+    wrong(nb09.classifier_parameters(one + 64 * 9 + 9, **sizes), capsys, "12361", hint="count both")
+    wrong(nb09.classifier_parameters(one + 32 * 9 + 9, **sizes), capsys, hint="count both")
+    wrong(nb09.classifier_parameters(2 * one + 32 * 9 + 9, **sizes), capsys, hint="concatenated")
+    wrong(nb09.classifier_parameters(2 * one, **sizes), capsys, hint="linear layer")
+    no_features = 2 * lh.lstm_parameter_count(1, 32) + 585
+    wrong(nb09.classifier_parameters(no_features, **sizes), capsys, hint="one column per input")
+    wrong(nb09.classifier_parameters(2 * (one - 128) + 585, **sizes), capsys, hint="two bias")
+    wrong(nb09.classifier_parameters(2 * one // 4 + 585, **sizes), capsys, hint="four gate")
+    wrong(nb09.classifier_parameters(12360, **sizes), capsys, "12361", hint="4 gate blocks")
+    wrong(nb09.classifier_parameters("12361", **sizes), capsys, hint="whole number")
+
+
+def test_masked_mean(capsys):
+    seqs = [torch.arange(6.0).reshape(3, 2), torch.ones(1, 2), -torch.ones(4, 2)]
+    X, lengths = lh.pad_sequences(seqs)
+    expected = torch.stack([s.mean(dim=0) for s in seqs])
+    right(nb09.masked_mean(expected, X, lengths), capsys)
+    right(nb09.masked_mean(X.sum(dim=1) / lengths[:, None], X, lengths), capsys)
+    right(nb09.masked_mean(expected.numpy(), X, lengths), capsys)
+    wrong(nb09.masked_mean(X.mean(dim=1), X, lengths), capsys, hint="own length")
+    wrong(nb09.masked_mean(X.sum(dim=1), X, lengths), capsys, hint="divides")
+    wrong(nb09.masked_mean(X.mean(dim=2), X, lengths), capsys, hint="time axis")
+    wrong(nb09.masked_mean(expected + 1, X, lengths), capsys, hint="divide by its length")
+    wrong(nb09.masked_mean("mean", X, lengths), capsys, hint="one row per sequence")
+
+
+def test_speaker_recall(capsys):
+    cm = torch.tensor([[8, 2, 0], [1, 3, 0], [0, 5, 5]])
+    recall = cm.diag() / cm.sum(dim=1)
+    right(nb09.speaker_recall(recall, cm), capsys)
+    right(nb09.speaker_recall([0.8, 0.75, 0.5], cm), capsys)
+    wrong(nb09.speaker_recall(cm.diag() / cm.sum(dim=0), cm), capsys, "0.8", hint="columns")
+    wrong(nb09.speaker_recall(cm.diag(), cm), capsys, hint="counts")
+    wrong(nb09.speaker_recall(recall[:2], cm), capsys, hint="one value per speaker")
+    wrong(nb09.speaker_recall(1 - recall, cm), capsys, "0.75", hint="row's total")
+    wrong(nb09.speaker_recall({"a": 1}, cm), capsys, hint="one fraction per speaker")
+
+
+# ---------------------------------------------------------------- 06
+
+
 def test_next_char_targets(capsys):
     ids = VOCAB8.encode(TEXT8)
     right(nb08.next_char_targets(ids[:-1], ids[1:], TEXT8, VOCAB8), capsys)
@@ -875,6 +926,8 @@ def test_checkers_leave_the_global_rng_alone(capsys):
     nb03.clip_factor(0.5, norm=2.0, max_norm=1.0)
     nb01.batches(1, 1, num_windows=10, batch_size=3)
     nb08.temperature_distribution(torch.ones(2) / 2, torch.zeros(2), temperature=0.5)
+
+    nb09.classifier_parameters(1, input_size=12, hidden_size=32, num_classes=9)
     assert torch.equal(state, torch.get_rng_state())
 
 

@@ -15,6 +15,7 @@
 | `nb06` | 06 · Hyperparameter explorer |
 | `nb07` | 07 · Real data: Mauna Loa CO2 |
 | `nb08` | 08 · An LSTM that writes |
+| `nb09` | 09 · Who is speaking? |
 | `nb10` | 10 · Anomaly detection in sensor data |
 
 Every checker computes the right answer itself, from the package or from torch, prints one

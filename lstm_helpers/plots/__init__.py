@@ -6,11 +6,13 @@
     gates.py     what happens inside an LSTM: gate and state heatmaps and lines
     text.py      language models: bits per character, temperatures, units over the text
     anomaly.py   labelled faults up close; signal, scores, thresholds and alarms in time
+    classes.py   sequence classification: multi-feature sequences as heatmaps, a confusion matrix
 
 Every function is importable from here: `from lstm_helpers.plots import plot_losses`.
 """
 
 from lstm_helpers.plots.anomaly import plot_detection, plot_faults
+from lstm_helpers.plots.classes import plot_confusion, plot_sequences
 from lstm_helpers.plots.gates import plot_gate_lines, plot_gate_movement, plot_gates
 from lstm_helpers.plots.series import (
     plot_class_examples,
@@ -45,6 +47,7 @@ __all__ = [
     "plot_bpc_by",
     "plot_class_examples",
     "plot_clipping_runs",
+    "plot_confusion",
     "plot_decomposition",
     "plot_detection",
     "plot_error_by_horizon",
@@ -62,6 +65,7 @@ __all__ = [
     "plot_next_char_probs",
     "plot_next_vs_last",
     "plot_predictions",
+    "plot_sequences",
     "plot_series",
     "plot_text_heat",
     "plot_window",
