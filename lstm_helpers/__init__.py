@@ -16,7 +16,9 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     baselines      persistence, seasonal_naive, fit_ar (linear autoregression)
     forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
                    ScaledForecaster
-    scaling        fit_scaler (fitted on the training part only)
+    scaling        fit_scaler (fitted on the training part only), BoundedOutput (a sigmoid output)
+    backtesting    rolling-origin evaluation: make_folds, backtest, baseline_backtests, backtest_table,
+                   fit_lstm_forecaster (notebook 07's recipe, LSTMRecipe), fit_ar_forecaster
     datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series)
     classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
     sequences      per-step targets, padding and packing, stateful (truncated BPTT) training
@@ -32,6 +34,15 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
 Importing this package does no work: no seeding, no plotting settings, no downloads.
 """
 
+from lstm_helpers.backtesting import (
+    LSTMRecipe,
+    backtest,
+    backtest_table,
+    baseline_backtests,
+    fit_ar_forecaster,
+    fit_lstm_forecaster,
+    make_folds,
+)
 from lstm_helpers.baselines import (
     fit_ar,
     persistence,
@@ -105,10 +116,12 @@ from lstm_helpers.models import (
 )
 from lstm_helpers.plots import (
     label_colors,
+    plot_backtest,
     plot_class_examples,
     plot_clipping_runs,
     plot_decomposition,
     plot_error_by_horizon,
+    plot_folds,
     plot_forecast,
     plot_gate_lines,
     plot_gate_movement,
@@ -119,6 +132,7 @@ from lstm_helpers.plots import (
     plot_losses,
     plot_monthly,
     plot_next_vs_last,
+    plot_periods,
     plot_predictions,
     plot_series,
     plot_window,
@@ -130,6 +144,7 @@ from lstm_helpers.runtime import (
     set_seed,
 )
 from lstm_helpers.scaling import (
+    BoundedOutput,
     fit_scaler,
 )
 from lstm_helpers.scratch import (
@@ -155,10 +170,12 @@ from lstm_helpers.training import (
 __all__ = [
     "BestCheckpoint",
     "BiLSTMClassifier",
+    "BoundedOutput",
     "ClassifierConfig",
     "DataConfig",
     "History",
     "LSTMPredictor",
+    "LSTMRecipe",
     "Metrics",
     "ModelConfig",
     "PerStepConfig",
@@ -170,6 +187,9 @@ __all__ = [
     "TrainConfig",
     "TrainingDiverged",
     "accuracy",
+    "backtest",
+    "backtest_table",
+    "baseline_backtests",
     "build_model",
     "collect_gates",
     "compare_forecasts",
@@ -184,7 +204,9 @@ __all__ = [
     "expect_error",
     "fit",
     "fit_ar",
+    "fit_ar_forecaster",
     "fit_classifier",
+    "fit_lstm_forecaster",
     "fit_scaler",
     "forecast_windows",
     "get_device",
@@ -197,16 +219,19 @@ __all__ = [
     "load_co2",
     "lstm_parameter_count",
     "make_class_loader",
+    "make_folds",
     "make_loader",
     "make_windows",
     "mean_loss",
     "pad_sequences",
     "per_step_windows",
     "persistence",
+    "plot_backtest",
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",
     "plot_error_by_horizon",
+    "plot_folds",
     "plot_forecast",
     "plot_gate_lines",
     "plot_gate_movement",
@@ -217,6 +242,7 @@ __all__ = [
     "plot_losses",
     "plot_monthly",
     "plot_next_vs_last",
+    "plot_periods",
     "plot_predictions",
     "plot_series",
     "plot_window",

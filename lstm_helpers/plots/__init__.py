@@ -3,11 +3,13 @@
     style.py     the shared look: colour-blind-safe palette, line styles, markers, legends
     training.py  losses, gradient norms, clipping runs, gradient profiles
     series.py    windows, predictions, forecasts, errors by horizon, the CO2 data set
+    backtest.py  periods of a split, folds of a rolling-origin backtest and their scores
     gates.py     what happens inside an LSTM: gate and state heatmaps and lines
 
 Every function is importable from here: `from lstm_helpers.plots import plot_losses`.
 """
 
+from lstm_helpers.plots.backtest import plot_backtest, plot_folds, plot_periods
 from lstm_helpers.plots.gates import plot_gate_lines, plot_gate_movement, plot_gates
 from lstm_helpers.plots.series import (
     plot_class_examples,
@@ -33,10 +35,12 @@ __all__ = [
     "PALETTE",
     "label_colors",
     "label_styles",
+    "plot_backtest",
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",
     "plot_error_by_horizon",
+    "plot_folds",
     "plot_forecast",
     "plot_gate_lines",
     "plot_gate_movement",
@@ -47,6 +51,7 @@ __all__ = [
     "plot_losses",
     "plot_monthly",
     "plot_next_vs_last",
+    "plot_periods",
     "plot_predictions",
     "plot_series",
     "plot_window",
