@@ -22,7 +22,9 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
     baselines      persistence, seasonal_naive, fit_ar (linear autoregression)
     forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
                    ScaledForecaster
-    scaling        fit_scaler (fitted on the training part only)
+    scaling        fit_scaler (fitted on the training part only), BoundedOutput (a sigmoid output)
+    backtesting    rolling-origin evaluation: make_folds, backtest, baseline_backtests, backtest_table,
+                   fit_lstm_forecaster (notebook 07's recipe, LSTMRecipe), fit_ar_forecaster
     datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series), load_sonnets,
                    split_sonnets (Shakespeare's Sonnets), load_japanese_vowels (nine speakers,
                    variable-length utterances), load_gait_faults
@@ -53,6 +55,15 @@ from lstm_helpers.anomaly import (
     forecast_errors,
     rolling_std,
     rolling_zscore,
+)
+from lstm_helpers.backtesting import (
+    LSTMRecipe,
+    backtest,
+    backtest_table,
+    baseline_backtests,
+    fit_ar_forecaster,
+    fit_lstm_forecaster,
+    make_folds,
 )
 from lstm_helpers.baselines import (
     fit_ar,
@@ -170,6 +181,7 @@ from lstm_helpers.ngrams import (
 )
 from lstm_helpers.plots import (
     label_colors,
+    plot_backtest,
     plot_bpc_by,
     plot_class_examples,
     plot_clipping_runs,
@@ -178,6 +190,7 @@ from lstm_helpers.plots import (
     plot_detection,
     plot_error_by_horizon,
     plot_faults,
+    plot_folds,
     plot_forecast,
     plot_gate_lines,
     plot_gate_movement,
@@ -190,6 +203,7 @@ from lstm_helpers.plots import (
     plot_monthly,
     plot_next_char_probs,
     plot_next_vs_last,
+    plot_periods,
     plot_predictions,
     plot_sequences,
     plot_series,
@@ -203,6 +217,7 @@ from lstm_helpers.runtime import (
     set_seed,
 )
 from lstm_helpers.scaling import (
+    BoundedOutput,
     fit_scaler,
 )
 from lstm_helpers.scratch import (
@@ -243,6 +258,7 @@ from lstm_helpers.training import (
 __all__ = [
     "BestCheckpoint",
     "BiLSTMClassifier",
+    "BoundedOutput",
     "CellStepExplorer",
     "CharLMConfig",
     "CharLSTM",
@@ -254,6 +270,7 @@ __all__ = [
     "History",
     "LMHistory",
     "LSTMPredictor",
+    "LSTMRecipe",
     "Metrics",
     "ModelConfig",
     "PerStepConfig",
@@ -270,6 +287,9 @@ __all__ = [
     "addk_bits",
     "alarm_runs",
     "alarm_threshold",
+    "backtest",
+    "backtest_table",
+    "baseline_backtests",
     "bits_per_char",
     "build_model",
     "cell_values",
@@ -300,9 +320,11 @@ __all__ = [
     "expect_error",
     "fit",
     "fit_ar",
+    "fit_ar_forecaster",
     "fit_char_lm",
     "fit_classifier",
     "fit_logistic_regression",
+    "fit_lstm_forecaster",
     "fit_mlp",
     "fit_scaler",
     "forecast_errors",
@@ -322,6 +344,7 @@ __all__ = [
     "load_sonnets",
     "lstm_parameter_count",
     "make_class_loader",
+    "make_folds",
     "make_loader",
     "make_sequence_loader",
     "make_windows",
@@ -331,6 +354,7 @@ __all__ = [
     "per_step_windows",
     "perplexity",
     "persistence",
+    "plot_backtest",
     "plot_bpc_by",
     "plot_class_examples",
     "plot_clipping_runs",
@@ -339,6 +363,7 @@ __all__ = [
     "plot_detection",
     "plot_error_by_horizon",
     "plot_faults",
+    "plot_folds",
     "plot_forecast",
     "plot_gate_lines",
     "plot_gate_movement",
@@ -351,6 +376,7 @@ __all__ = [
     "plot_monthly",
     "plot_next_char_probs",
     "plot_next_vs_last",
+    "plot_periods",
     "plot_predictions",
     "plot_sequences",
     "plot_series",

@@ -6,7 +6,10 @@
 
 A scaler fitted on the whole series tells the model where the test values lie (with
 min-max scaling they land inside [0, 1] by construction); one fitted on the training part
-leaves them where they are, outside [0, 1] if the series grows.
+leaves them where they are, outside [0, 1] if the series grows. Whether that leak changes a
+forecast depends on what can use it: a model with a linear output can absorb any affine change
+of units, while `BoundedOutput` (a sigmoid on the output, a natural choice for data scaled
+to [0, 1]) can never forecast beyond the scaler's maximum, so there the leak decides.
 
 Shape legend: N points, F features; statistics are per feature (the last axis).
 """
@@ -17,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch import nn
 
-from lstm_helpers._checks import ArrayLike, as_numpy
+from lstm_helpers._checks import ArrayLike, Hidden, as_numpy
 
 KINDS = ("standard", "minmax")
 
@@ -104,3 +108,25 @@ def fit_scaler(train_series: ArrayLike, kind: str = "standard") -> Scaler:
         center=tuple(float(c) for c in center),
         scale=tuple(float(s) for s in scale),
     )
+
+
+class BoundedOutput(nn.Module):
+    """A one-step model whose output passes through a sigmoid: always inside (0, 1).
+
+    That is the range min-max scaling gives the training data, so it looks natural; but in
+    data units the model can then never forecast above the scaler's maximum. It keeps the
+    wrapped model's `config`, so rollouts and `ScaledForecaster` accept it.
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+        self.config = model.config
+
+    def forward(self, x: torch.Tensor, hidden: Hidden | None = None) -> tuple[torch.Tensor, Hidden]:
+        """The wrapped model's output squashed into (0, 1), and its state.
+
+        Shape: x (B, T, F) -> (B, O), state as the wrapped model's.
+        """
+        y, hidden = self.model(x, hidden)  # (B, T, F) -> (B, O)
+        return torch.sigmoid(y), hidden

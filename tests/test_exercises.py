@@ -567,7 +567,7 @@ def test_train_only_scaler(capsys):
     wrong(
         nb07.train_only_scaler(lh.fit_scaler(series[:200]), series, 300),
         capsys,
-        hint="training part",
+        hint="before the cut-off",
     )
     wrong(nb07.train_only_scaler(series[:300], series, 300), capsys, hint="Scaler")
 
@@ -584,22 +584,26 @@ def test_undifference(capsys):
     wrong(nb07.undifference(expected + 1, X, changes), capsys, hint="one month at a time")
 
 
-def test_seasonal_naive_forecast(capsys):
-    X = np.arange(3 * 14, dtype=float).reshape(3, 14, 1) ** 1.5
-    right(
-        nb07.seasonal_naive_forecast(lh.seasonal_naive(X, 12, 5), X, season=12, horizon=5), capsys
-    )
-    wrong(
-        nb07.seasonal_naive_forecast(lh.persistence(X, 5), X, season=12, horizon=5),
-        capsys,
-        hint="persistence",
-    )
-    wrong(
-        nb07.seasonal_naive_forecast(X[:, -5:, 0], X, season=12, horizon=5),
-        capsys,
-        hint="one season before",
-    )
-    wrong(nb07.seasonal_naive_forecast(X[:, -5:], X, season=12, horizon=5), capsys, hint="shape")
+def test_scaled_rmse(capsys):
+    series = np.linspace(300.0, 380.0, 500)
+    honest, leaky = lh.fit_scaler(series[:300], kind="minmax"), lh.fit_scaler(series, kind="minmax")
+    rmse = 1.83
+    h, k = rmse / honest.scale[0], rmse / leaky.scale[0]
+    right(nb07.scaled_rmse(h, k, rmse, honest, leaky), capsys)
+    right(nb07.scaled_rmse(round(h, 4), float(f"{k:.3g}"), rmse, honest, leaky), capsys)  # rounded
+    right(nb07.scaled_rmse(torch.tensor(h), np.float32(k), rmse, honest, leaky), capsys)
+    secrets = (f"{h:.3g}", f"{k:.3g}")
+    printed = wrong(nb07.scaled_rmse(k, h, rmse, honest, leaky), capsys, *secrets, hint="which one")
+    assert printed.count("✗") == 2
+    center = honest.center[0]
+    minus_center = ((rmse - center) / honest.scale[0], (rmse - center) / leaky.scale[0])
+    wrong(nb07.scaled_rmse(*minus_center, rmse, honest, leaky), capsys, *secrets, hint="centre")
+    wrong(nb07.scaled_rmse(rmse * honest.scale[0], k, rmse, honest, leaky), capsys, hint="dividing")
+    wrong(nb07.scaled_rmse(rmse, k, rmse, honest, leaky), capsys, hint="dividing")
+    wrong(nb07.scaled_rmse(h * 1.05, k, rmse, honest, leaky), capsys, *secrets, hint="transform")
+    printed = wrong(nb07.scaled_rmse("0.04", k, rmse, honest, leaky), capsys, hint="one number")
+    assert "✓ leaky units" in printed  # the right half is still confirmed
+    assert nb07.scaled_rmse(..., k, rmse, honest, leaky).status == "unanswered"
 
 
 # ---------------------------------------------------------------- 08

@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import lstm_helpers as lh
 from lstm_helpers.scaling import Scaler, fit_scaler
 
 
@@ -80,3 +83,35 @@ def test_nan_and_bad_arguments_are_rejected():
         fit_scaler(np.arange(5.0), kind="robust")
     with pytest.raises(ValueError, match="non-empty"):
         fit_scaler(np.array([]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    center=st.floats(-500.0, 500.0),
+    scale=st.floats(0.01, 100.0),
+    order=st.integers(1, 12),
+)
+def test_a_linear_model_forecasts_the_same_in_any_affine_units(center, scale, order):
+    """Why a leaky scaler cannot change a linear model: an affine change of units is absorbed."""
+    t = np.arange(240.0)
+    series = 300.0 + 0.1 * t + 3.0 * np.sin(2 * np.pi * t / 12) + 0.1 * np.cos(t)
+    scalers = [fit_scaler(series[:200]), Scaler(kind="standard", center=(center,), scale=(scale,))]
+    X = lh.forecast_windows(series, 24, 12, start=200)[0]
+    forecasts = []
+    for scaler in scalers:
+        z = scaler.transform(series[:200])
+        ar = lh.fit_ar(*lh.forecast_windows(z, 24, 1), order=order)
+        forecasts.append(lh.ScaledForecaster(ar, scaler).predict(X, 12))
+    np.testing.assert_allclose(forecasts[0], forecasts[1], rtol=1e-7, atol=1e-6)
+
+
+def test_bounded_output_squashes_into_the_unit_interval_and_keeps_the_config():
+    inner = lh.LSTMPredictor(hidden_size=3, num_layers=1, dropout=0.0)
+    model = lh.BoundedOutput(inner)
+    x = torch.randn(4, 6, 1) * 50
+    y, (h, _) = model(x)
+    raw, _ = inner(x)
+    torch.testing.assert_close(y, torch.sigmoid(raw))
+    assert model.config == inner.config and h.shape == (1, 4, 3)
+    rollout = lh.rollout_window(model, x[:, :, 0], 5, window=6)  # accepted like any one-step model
+    assert ((rollout.predictions > 0) & (rollout.predictions < 1)).all()

@@ -5,11 +5,18 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from lstm_helpers.baselines import persistence, seasonal_naive
-from lstm_helpers.exercises._result import Result, right, unanswered, wrong
+from lstm_helpers.exercises._result import (
+    Result,
+    approx_equal,
+    as_number,
+    report,
+    right,
+    unanswered,
+    wrong,
+)
 from lstm_helpers.scaling import Scaler, fit_scaler
 
-__all__ = ["seasonal_naive_forecast", "train_only_scaler", "undifference"]
+__all__ = ["scaled_rmse", "train_only_scaler", "undifference"]
 
 
 def train_only_scaler(scaler: object, series: np.ndarray, n_train: int) -> Result:
@@ -21,15 +28,13 @@ def train_only_scaler(scaler: object, series: np.ndarray, n_train: int) -> Resul
     honest = fit_scaler(np.asarray(series)[:n_train], kind=scaler.kind)
     if np.allclose(scaler.center, honest.center) and np.allclose(scaler.scale, honest.scale):
         return right(
-            "fitted on the training part only: the scaler knows nothing about the validation and test periods."
+            "fitted on the months before the cut-off only: the scaler knows nothing of what came after."
         )
     leaky = fit_scaler(np.asarray(series), kind=scaler.kind)
     if np.allclose(scaler.center, leaky.center) and np.allclose(scaler.scale, leaky.scale):
-        return wrong(
-            "this scaler saw the whole series, test period included: a leak from the future."
-        )
+        return wrong("this scaler saw the whole series: a leak from the months after the cut-off.")
     return wrong(
-        "its statistics do not come from the training part: fit it on the values before the first validation month."
+        "its statistics do not come from the months before the cut-off: every one of them, and none after."
     )
 
 
@@ -68,24 +73,47 @@ def undifference(answer: object, X_levels: np.ndarray, changes: np.ndarray) -> R
     )
 
 
-def seasonal_naive_forecast(answer: object, X: np.ndarray, *, season: int, horizon: int) -> Result:
-    """Check a seasonal naive forecast: each value is the one a season earlier. Shape: X (M, T, 1)."""
-    if (r := unanswered(answer)) is not None:
+def scaled_rmse(
+    honest_units: object, leaky_units: object, rmse: float, honest: Scaler, leaky: Scaler
+) -> Result:
+    """Check an RMSE in ppm converted to two scalers' units: divided by each one's scale (1%)."""
+    if (r := unanswered(honest_units, leaky_units)) is not None:
         return r
-    expected = seasonal_naive(X, season, horizon)
-    got = np.asarray(
-        answer.detach() if isinstance(answer, torch.Tensor) else answer, dtype=np.float64
-    )
-    if got.shape != expected.shape:
-        return wrong(
-            f"shape {got.shape}: one forecast per window and step ahead, (windows, horizon)."
-        )
-    if np.allclose(got, expected):
-        return right("every forecast month repeats the same month one season earlier.")
-    if np.allclose(got, persistence(X, horizon)):
-        return wrong(
-            "that repeats the last value (persistence); the seasonal naive goes back one whole season."
-        )
-    return wrong(
-        "step k ahead copies the value exactly one season before it: the last season of the window, repeated."
-    )
+    lines = []
+    for name, answer, scaler, other in (
+        ("honest units", honest_units, honest, leaky),
+        ("leaky units", leaky_units, leaky, honest),
+    ):
+        value = as_number(answer)
+        center, scale = scaler.center[0], scaler.scale[0]
+        if value is None:
+            lines.append((False, f"{name}: give one number (a float)."))
+        elif approx_equal(value, rmse / scale, rtol=0.01):
+            lines.append((True, f"{name}: the error divided by this scaler's scale."))
+        elif approx_equal(value, (rmse - center) / scale, rtol=0.01):
+            lines.append(
+                (
+                    False,
+                    f"{name}: an error is a difference of two values; what happens to the centre?",
+                )
+            )
+        elif approx_equal(value, rmse / other.scale[0], rtol=0.01):
+            lines.append(
+                (False, f"{name}: that is the other scaler's scale; which one saw more years?")
+            )
+        elif approx_equal(value, rmse * scale, rtol=0.01) or approx_equal(value, rmse, rtol=0.01):
+            lines.append(
+                (
+                    False,
+                    f"{name}: scaling maps ppm to units by dividing; go the same way for an error.",
+                )
+            )
+        else:
+            lines.append(
+                (
+                    False,
+                    f"{name}: transform maps x to (x - centre) / scale; apply it to a forecast and "
+                    "to its target, then take the difference.",
+                )
+            )
+    return report(lines)

@@ -3,6 +3,7 @@
     style.py     the shared look: colour-blind-safe palette, line styles, markers, legends
     training.py  losses, gradient norms, clipping runs, gradient profiles
     series.py    windows, predictions, forecasts, errors by horizon, the CO2 data set
+    backtest.py  periods of a split, folds of a rolling-origin backtest and their scores
     gates.py     what happens inside an LSTM: gate and state heatmaps and lines
     text.py      language models: bits per character, temperatures, units over the text
     anomaly.py   labelled faults up close; signal, scores, thresholds and alarms in time
@@ -12,6 +13,7 @@ Every function is importable from here: `from lstm_helpers.plots import plot_los
 """
 
 from lstm_helpers.plots.anomaly import plot_detection, plot_faults
+from lstm_helpers.plots.backtest import plot_backtest, plot_folds, plot_periods
 from lstm_helpers.plots.classes import plot_confusion, plot_sequences
 from lstm_helpers.plots.gates import plot_gate_lines, plot_gate_movement, plot_gates
 from lstm_helpers.plots.series import (
@@ -44,6 +46,7 @@ __all__ = [
     "PALETTE",
     "label_colors",
     "label_styles",
+    "plot_backtest",
     "plot_bpc_by",
     "plot_class_examples",
     "plot_clipping_runs",
@@ -52,6 +55,7 @@ __all__ = [
     "plot_detection",
     "plot_error_by_horizon",
     "plot_faults",
+    "plot_folds",
     "plot_forecast",
     "plot_gate_lines",
     "plot_gate_movement",
@@ -64,6 +68,7 @@ __all__ = [
     "plot_monthly",
     "plot_next_char_probs",
     "plot_next_vs_last",
+    "plot_periods",
     "plot_predictions",
     "plot_sequences",
     "plot_series",
