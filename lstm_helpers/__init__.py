@@ -142,6 +142,7 @@ from lstm_helpers.sequences import (
     per_step_windows,
     rollout_per_step,
     stream_chunks,
+    stream_errors,
     train_stateful,
 )
 from lstm_helpers.training import (
@@ -234,6 +235,7 @@ __all__ = [
     "sine_data",
     "sine_series",
     "stream_chunks",
+    "stream_errors",
     "threshold_rule",
     "threshold_series",
     "time_split",
