@@ -231,6 +231,7 @@ from lstm_helpers.sequences import (
     per_step_windows,
     rollout_per_step,
     stream_chunks,
+    stream_errors,
     train_stateful,
 )
 from lstm_helpers.summary_baselines import (
@@ -404,6 +405,7 @@ __all__ = [
     "sine_series",
     "split_sonnets",
     "stream_chunks",
+    "stream_errors",
     "summary_features",
     "temperature_probs",
     "text_chunks",

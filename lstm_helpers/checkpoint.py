@@ -9,12 +9,21 @@ A checkpoint is a plain dict of tensors, numbers, strings and lists:
     state_dict    the weights
     optimizer     optimizer.state_dict() or None: what resuming training needs
     scheduler     scheduler.state_dict() or None
+    rng           torch's random state ({"torch": CPU state, "cuda": one per GPU}) or None:
+                  what continues the shuffling and dropout masks as an uninterrupted run
     extra         your own plain values (epoch, losses, ...)
 
 Saving writes a temporary file in the same folder and renames it over the target, so an
 interrupted save leaves the previous checkpoint intact. Loading uses
 `torch.load(weights_only=True)`, which refuses arbitrary pickled objects, so a checkpoint from
 an untrusted source cannot run code. Never `torch.save(model)`.
+
+Two checkpoints serve two purposes: the BEST one (lowest validation loss) is the model to
+deploy; the LATEST one (written after every epoch) is where to resume after a crash.
+`BestCheckpoint(path, ..., latest=path2)` writes both. Resuming restores the weights, the
+optimizer's state (Adam's averages and step counts, the learning rate), the scheduler's state
+and, with `restore_rng=True`, torch's random state; it does not restore `fit`'s own counters
+(its epoch numbers, patience and best loss start again) nor NumPy's or Python's generators.
 """
 
 from __future__ import annotations
@@ -47,12 +56,15 @@ def save_checkpoint(
     scheduler: torch.optim.lr_scheduler.LRScheduler
     | torch.optim.lr_scheduler.ReduceLROnPlateau
     | None = None,
+    rng_state: bool = False,
 ) -> Path:
     """Write model weights, its config (and optimizer/scheduler state) atomically to `path`.
 
     The file is written to a temporary name in the same folder and renamed over `path`,
     so a crash mid-save leaves the previous checkpoint intact. `extra` may hold only what
     `weights_only` loading accepts: numbers, strings, None, tensors, lists/tuples/dicts of them.
+    `rng_state=True` also stores torch's random state (CPU and every GPU), which
+    `load_checkpoint(..., restore_rng=True)` puts back so batches are shuffled as before.
     Shape: none (tensors are saved as they are; loading maps them to the CPU first).
     """
     config = getattr(model, "config", None)
@@ -73,6 +85,7 @@ def save_checkpoint(
         "state_dict": model.state_dict(),
         "optimizer": optimizer.state_dict() if optimizer is not None else None,
         "scheduler": scheduler.state_dict() if scheduler is not None else None,
+        "rng": _rng_state() if rng_state else None,
         "extra": extra,
     }
     tmp = _temporary_name(path)
@@ -99,10 +112,13 @@ def load_checkpoint(
     scheduler: torch.optim.lr_scheduler.LRScheduler
     | torch.optim.lr_scheduler.ReduceLROnPlateau
     | None = None,
+    restore_rng: bool = False,
 ) -> tuple[nn.Module, dict]:
     """Load a checkpoint with weights_only=True into `model` (or a model rebuilt from its config).
 
     With `optimizer` (and `scheduler`), their saved states are loaded too, to resume training.
+    `restore_rng=True` sets torch's random state to the saved one, last (after any model is
+    built), so shuffling and dropout continue as in the run that wrote the file.
     Returns the model (in eval mode, on the device it was on) and the whole checkpoint dict
     (for `extra`). Raises ValueError for a file that is not a checkpoint of this package, one
     that holds arbitrary Python objects, or a `model` built with a different config.
@@ -147,20 +163,23 @@ def load_checkpoint(
     for name, target in (("optimizer", optimizer), ("scheduler", scheduler)):
         if target is not None:
             _load_state(path, name, target, checkpoint.get(name))
+    if restore_rng:
+        _restore_rng(path, checkpoint.get("rng"))
     model.eval()
     return model, checkpoint
 
 
 class BestCheckpoint:
-    """A `fit` callback that saves the model whenever the monitored loss reaches a new best.
+    """A `fit` callback: the best model so far to one file, and optionally the latest to another.
 
-        best = BestCheckpoint("checkpoints/best.pt", model, optimizer, scheduler)
+        best = BestCheckpoint("ckpt/best.pt", model, optimizer, scheduler, latest="ckpt/last.pt")
         fit(model, train_loader, cfg, val_loader=val, optimizer=optimizer, callback=best)
 
-    After each epoch `fit` calls it; when that epoch is the best so far
-    (`history.best_epoch == history.epochs`) it writes the weights, optimizer and scheduler
-    states and, in `extra`, the epoch, its monitored loss and the history so far. It never stops
-    training. `fit` calls it after every epoch, the last one included.
+    After each epoch `fit` calls it. When that epoch is the best so far
+    (`history.best_epoch == history.epochs`) it writes `path`: the model to deploy. With
+    `latest`, it also writes every epoch to that file: where to resume after a crash. Both hold
+    the weights, optimizer and scheduler states, torch's random state and, in `extra`, the
+    epoch, its monitored loss and the history so far. It never stops training.
     """
 
     def __init__(
@@ -171,23 +190,57 @@ class BestCheckpoint:
         scheduler: torch.optim.lr_scheduler.LRScheduler
         | torch.optim.lr_scheduler.ReduceLROnPlateau
         | None = None,
+        latest: str | os.PathLike | None = None,
     ) -> None:
         self.path = Path(path)
+        self.latest = Path(latest) if latest is not None else None
+        if self.latest is not None and self.latest.resolve() == self.path.resolve():
+            raise ValueError(
+                f"latest and path are the same file ({self.path}): the latest epoch would "
+                "overwrite the best one. Give them different names, e.g. best.pt and last.pt."
+            )
         self.model = model
         self.optimizer = optimizer
         self.scheduler = scheduler
-        self.saved_epochs: list[int] = []  # every epoch that was written, in order
+        self.saved_epochs: list[int] = []  # every epoch written to `path`, in order
 
     def __call__(self, history: History) -> bool:
-        if history.best_epoch is not None and history.best_epoch == history.epochs:
-            extra = {
-                "epoch": history.epochs,
-                "monitored_loss": history.monitored[-1],
-                "history": asdict(history),
-            }
-            save_checkpoint(self.path, self.model, self.optimizer, extra, self.scheduler)
+        is_best = history.best_epoch is not None and history.best_epoch == history.epochs
+        if not (is_best or self.latest):
+            return False
+        extra = {
+            "epoch": history.epochs,
+            "monitored_loss": history.monitored[-1],
+            "history": asdict(history),
+        }
+        state = (self.model, self.optimizer, extra, self.scheduler)
+        if is_best:
+            save_checkpoint(self.path, *state, rng_state=True)
             self.saved_epochs.append(history.epochs)
+        if self.latest is not None:
+            save_checkpoint(self.latest, *state, rng_state=True)
         return False
+
+
+def _rng_state() -> dict:
+    """torch's random state: the CPU generator's and each GPU's (an empty list without CUDA)."""
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
+    return {"torch": torch.get_rng_state(), "cuda": list(cuda)}
+
+
+def _restore_rng(path: Path, state: object) -> None:
+    """Put back the random state saved by `_rng_state`, or say why it cannot be."""
+    if not isinstance(state, dict) or not isinstance(state.get("torch"), torch.Tensor):
+        raise ValueError(
+            f"{path} holds no random state to restore; save it with "
+            "save_checkpoint(..., rng_state=True) (BestCheckpoint does), or load without "
+            "restore_rng."
+        )
+    torch.set_rng_state(state["torch"])
+    if torch.cuda.is_available():  # a CPU-only machine has no GPU generators to set
+        for device, cuda_state in enumerate(state.get("cuda") or []):
+            if device < torch.cuda.device_count():
+                torch.cuda.set_rng_state(cuda_state, device)
 
 
 def _saved_config(path: Path, checkpoint: object) -> object:

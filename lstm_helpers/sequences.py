@@ -9,7 +9,9 @@
   `last_valid_step` reads a padded output at each sequence's own last real step.
 - Stateful training (truncated backpropagation through time): `stream_chunks` lays one long
   series out as B parallel streams cut into consecutive chunks, and `train_stateful` carries
-  (h, c) from each chunk into the next, detaching it so each backward pass stays in its chunk.
+  (h, c) from each chunk into the next, detaching it so each backward pass stays in its chunk
+  (`carry=False` trains the same chunks statelessly, for comparison); `stream_errors` measures
+  the error at each position of a chunk, with or without the carried state.
 
 Shape legend: N points in a series, M windows, T steps, F features, B batch (streams),
 H hidden size, K forecast steps.
@@ -210,6 +212,7 @@ def train_stateful(
     optimizer: torch.optim.Optimizer,
     epochs: int = 1,
     *,
+    carry: bool = True,
     detach: bool = True,
     loss_fn: nn.Module | None = None,
     clip_norm: float | None = 1.0,
@@ -220,12 +223,13 @@ def train_stateful(
     chunk is detached (`detach=True`) and passed into the next. With `detach=False` the second
     chunk's backward pass reaches into the first chunk's freed graph and PyTorch raises
     "Trying to backward through the graph a second time": kept only to show that error.
+    `carry=False` is stateless training on the same chunks and steps: every chunk starts from a
+    zero state, so the model never sees further back than the start of its chunk.
     Returns the mean loss per epoch.
     Shape: chunks of x (B, T, F) and y (B, T, O) with the model's output (B, T, O).
     """
     _checks.positive_int("epochs", epochs)
-    if len(chunks) == 0:
-        raise ValueError("chunks must hold at least one (x, y) chunk; see stream_chunks.")
+    _check_chunks(chunks)
     loss_fn = loss_fn if loss_fn is not None else nn.MSELoss()
     device = model_device(model)
     losses = []
@@ -235,7 +239,9 @@ def train_stateful(
         total, count = 0.0, 0
         for x, y in chunks:
             x, y = x.to(device), y.to(device)
-            if detach:
+            if not carry:
+                hidden = None  # stateless: a zero state for every chunk
+            elif detach:
                 hidden = detach_hidden(hidden)
             optimizer.zero_grad(set_to_none=True)
             pred, hidden = model(x, hidden)  # (B, T, F) -> (B, T, O), state for the next chunk
@@ -248,3 +254,55 @@ def train_stateful(
             count += x.size(1)
         losses.append(total / count)
     return losses
+
+
+@torch.no_grad()
+def stream_errors(
+    model: nn.Module,
+    chunks: Sequence[Pair],
+    *,
+    carry: bool = True,
+    loss_fn: nn.Module | None = None,
+) -> torch.Tensor:
+    """The error at each position of a chunk, averaged over every chunk and stream (eval mode).
+
+    With `carry=True` the state runs on from chunk to chunk, as in stateful training, so every
+    prediction has read the whole stream so far; with `carry=False` each chunk starts from a
+    zero state, so position t has read only t + 1 values. `loss_fn` (default squared error) must
+    return one value per element (`reduction="none"`). A shorter last chunk counts where it has
+    positions. The model's mode is restored.
+    Shape: chunks of x (B, T, F) and y (B, T, O) -> (T,) mean error per position, on the CPU.
+    """
+    _check_chunks(chunks)
+    loss_fn = loss_fn if loss_fn is not None else nn.MSELoss(reduction="none")
+    device = model_device(model)
+    length = max(x.size(1) for x, _ in chunks)
+    total, count = torch.zeros(length), torch.zeros(length)
+    hidden = None
+    with eval_mode(model):
+        for x, y in chunks:
+            pred, new_hidden = model(x.to(device), hidden if carry else None)
+            err = loss_fn(pred, y.to(device))  # (B, T, O)
+            if err.shape != pred.shape:
+                raise ValueError(
+                    f"loss_fn must return one error per element, shape {tuple(pred.shape)}, got "
+                    f"{tuple(err.shape)}: build it with reduction='none'."
+                )
+            t_len = x.size(1)
+            total[:t_len] += err.float().mean(dim=2).sum(dim=0).cpu()  # (B, T, O) -> (T,)
+            count[:t_len] += x.size(0)
+            hidden = new_hidden
+    return total / count
+
+
+def _check_chunks(chunks: Sequence[Pair]) -> None:
+    """Raise a ValueError unless `chunks` holds (x, y) pairs of 3-D tensors with one batch size."""
+    if len(chunks) == 0:
+        raise ValueError("chunks must hold at least one (x, y) chunk; see stream_chunks.")
+    sizes = {x.size(0) for x, _ in chunks}
+    if any(x.dim() != 3 for x, _ in chunks) or len(sizes) != 1:
+        raise ValueError(
+            "every chunk must be (x, y) with x of shape (streams, steps, features) and the same "
+            f"number of streams, got x shapes {[tuple(x.shape) for x, _ in chunks[:3]]}... "
+            "Make them with lh.stream_chunks(series, batch_size, chunk_length)."
+        )

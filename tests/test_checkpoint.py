@@ -339,3 +339,90 @@ def test_cuda_checkpoints_load_on_the_cpu_and_resume_on_the_gpu(tmp_path):
     state = gpu_opt.state[next(gpu_model.parameters())]
     assert state["exp_avg"].device.type == "cuda" and int(state["step"]) == 1
     assert torch.equal(lh.predict(gpu_model, x), lh.predict(model, x))
+
+
+def _classifier_run(tmp_path, epochs, callback_dir=None, seed=0):
+    """Train a small classifier with shuffling, dropout and a scheduler; return its pieces."""
+    X, y = lh.wave_classes(64, seq_length=8, seed=3)
+    loader = lh.make_class_loader(X, y, batch_size=16, shuffle=True)
+    val = lh.make_class_loader(*lh.wave_classes(32, seq_length=8, seed=4), batch_size=32)
+    lh.set_seed(seed)
+    model = lh.BiLSTMClassifier(hidden_size=4, num_layers=2, dropout=0.5)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0)
+    callback = None
+    if callback_dir is not None:
+        callback = BestCheckpoint(
+            callback_dir / "best.pt", model, optimizer, scheduler, latest=callback_dir / "last.pt"
+        )
+    history = lh.fit(
+        model,
+        loader,
+        lh.TrainConfig(max_epochs=epochs),
+        val_loader=val,
+        optimizer=optimizer,
+        scheduler=scheduler,
+        loss_fn=nn.CrossEntropyLoss(),
+        callback=callback,
+        progress=False,
+    )
+    return loader, val, history, callback
+
+
+def _resume(path, loader, val, epochs, restore_rng):
+    model, checkpoint = lh.load_checkpoint(path)
+    optimizer = torch.optim.Adam(model.parameters())
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0)
+    lh.load_checkpoint(path, model, optimizer, scheduler, restore_rng=restore_rng)
+    history = lh.fit(
+        model,
+        loader,
+        lh.TrainConfig(max_epochs=epochs),
+        val_loader=val,
+        optimizer=optimizer,
+        scheduler=scheduler,
+        loss_fn=nn.CrossEntropyLoss(),
+        progress=False,
+    )
+    return history, checkpoint
+
+
+def test_latest_checkpoint_with_its_random_state_resumes_the_run_bit_for_bit(tmp_path):
+    _, _, straight, _ = _classifier_run(tmp_path, epochs=6)  # no interruption
+    loader, val, first, _ = _classifier_run(tmp_path, epochs=3, callback_dir=tmp_path)
+    assert first.val_loss == straight.val_loss[:3]
+    resumed, checkpoint = _resume(tmp_path / "last.pt", loader, val, 3, restore_rng=True)
+    assert checkpoint["extra"]["epoch"] == 3  # the latest, whatever the best was
+    assert resumed.train_loss == straight.train_loss[3:]  # shuffling and dropout as before
+    assert resumed.val_loss == straight.val_loss[3:] and resumed.lr == straight.lr[3:]
+    other, _ = _resume(tmp_path / "last.pt", loader, val, 1, restore_rng=False)
+    assert other.train_loss[0] != straight.train_loss[3]  # another batch order and masks
+
+
+def test_best_checkpoint_with_latest_writes_both_and_keeps_them_apart(tmp_path):
+    _, _, history, saver = _classifier_run(tmp_path, epochs=5, callback_dir=tmp_path)
+    _, best = lh.load_checkpoint(tmp_path / "best.pt")
+    _, last = lh.load_checkpoint(tmp_path / "last.pt")
+    assert best["extra"]["epoch"] == history.best_epoch == saver.saved_epochs[-1]
+    assert last["extra"]["epoch"] == 5 and last["extra"]["history"]["val_loss"] == history.val_loss
+    assert isinstance(best["rng"]["torch"], torch.Tensor)
+    gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    assert len(best["rng"]["cuda"]) == gpus
+    model = lh.BiLSTMClassifier(hidden_size=4)
+    with pytest.raises(ValueError, match="same file"):
+        BestCheckpoint(tmp_path / "a.pt", model, latest=tmp_path / "." / "a.pt")
+
+
+def test_restoring_the_random_state_needs_one_in_the_file(tmp_path):
+    model = lh.LSTMPredictor(hidden_size=2)
+    plain = lh.save_checkpoint(tmp_path / "plain.pt", model)
+    _, checkpoint = lh.load_checkpoint(plain)
+    assert checkpoint["rng"] is None
+    with pytest.raises(ValueError, match="no random state"):
+        lh.load_checkpoint(plain, restore_rng=True)
+    torch.manual_seed(5)
+    with_rng = lh.save_checkpoint(tmp_path / "rng.pt", model, rng_state=True)
+    expected = torch.rand(3)
+    torch.manual_seed(99)
+    lh.load_checkpoint(with_rng, restore_rng=True)  # restored after the model is rebuilt
+    assert torch.equal(torch.rand(3), expected)

@@ -18,6 +18,7 @@ from lstm_helpers.exercises import (
     nb04,
     nb04b,
     nb05,
+    nb05b,
     nb06,
     nb07,
     nb08,
@@ -556,6 +557,75 @@ def test_last_step_index(capsys):
     wrong(nb05.last_step_index(3, lengths), capsys, hint="one index per sequence")
 
 
+# ---------------------------------------------------------------- 05b
+
+
+def test_dropout_places(capsys):
+    right(nb05b.dropout_places(0, 2), capsys)
+    printed = wrong(nb05b.dropout_places(1, 3), capsys, hint="top layer")
+    assert printed.count("✗") == 2
+    printed = wrong(nb05b.dropout_places(0, 1), capsys, hint="feeds another layer")
+    assert "✓ 1 layer" in printed
+    wrong(nb05b.dropout_places(0.5, 2), capsys, hint="whole numbers")
+
+
+STREAM = dict(series_length=1000, batch_size=8, chunk_length=25, chunk=2, row=3, step=4)
+
+
+def test_stream_position(capsys):
+    right(nb05b.stream_position(426, **STREAM), capsys)  # 3 * 124 + 2 * 25 + 4
+    wrong(
+        nb05b.stream_position(2 * 25 * 8 + 3 * 25 + 4, **STREAM), capsys, "426", hint="own stream"
+    )
+    wrong(nb05b.stream_position(3 * 125 + 54, **STREAM), capsys, "426", hint="value after it")
+    wrong(nb05b.stream_position(427, **STREAM), capsys, "426", hint="off by one")
+    wrong(nb05b.stream_position(100, **STREAM), capsys, "426", hint="where the row's stream")
+    wrong(nb05b.stream_position("426", **STREAM), capsys, hint="whole number")
+
+
+LOSSES = [1.10, 1.05, 0.90, 0.92, 0.93, 0.91, 0.85, 0.86, 0.87, 0.88, 0.89, 0.80]
+PLATEAU = dict(val_losses=LOSSES, lr=0.01, factor=0.5, scheduler_patience=2, patience=4)
+
+
+def test_early_stop(capsys):
+    right(nb05b.early_stop(11, 0.0025, **PLATEAU), capsys)
+    right(nb05b.early_stop(11.0, 2.5e-3, **PLATEAU), capsys)
+    printed = wrong(nb05b.early_stop(11, 0.00125, **PLATEAU), capsys, "0.0025", hint="next one")
+    assert "✓ the stopping epoch" in printed
+    wrong(nb05b.early_stop(11, 0.005, **PLATEAU), capsys, "0.0025", hint="lower twice")
+    wrong(nb05b.early_stop(11, 0.01, **PLATEAU), capsys, "0.0025", hint="enough epochs")
+    wrong(nb05b.early_stop(12, 0.0025, **PLATEAU), capsys, "11", hint="not after")
+    wrong(nb05b.early_stop(9, 0.0025, **PLATEAU), capsys, "11", hint="since the best")
+    wrong(nb05b.early_stop("11", 0.0025, **PLATEAU), capsys, hint="epoch number")
+    # never stopped: training runs out of epochs; the rate was never lowered
+    falling = dict(PLATEAU, val_losses=[1.0, 0.9, 0.8])
+    right(nb05b.early_stop(3, 0.01, **falling), capsys)
+
+
+def test_early_stop_agrees_with_fit(monkeypatch):
+    """The checker's simulation stops where `fit` stops on the same validation losses."""
+    import lstm_helpers.training as training
+    from lstm_helpers.exercises.nb05b import _simulate
+
+    losses = iter(LOSSES)
+    monkeypatch.setattr(training, "mean_loss", lambda model, loader, loss_fn: next(losses))
+    model = lh.LSTMPredictor(hidden_size=2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=2)
+    loader = lh.make_loader(np.zeros((2, 3, 1)), np.zeros((2, 1)), batch_size=2)
+    history = lh.fit(
+        model,
+        loader,
+        lh.TrainConfig(max_epochs=12, patience=4),
+        val_loader=loader,
+        optimizer=optimizer,
+        scheduler=scheduler,
+        progress=False,
+    )
+    stop, last_lr, _ = _simulate(**PLATEAU)
+    assert (history.epochs, history.lr[-1]) == (stop, last_lr) == (11, 0.0025)
+
+
 # ---------------------------------------------------------------- 07
 
 
@@ -930,8 +1000,10 @@ def test_checkers_leave_the_global_rng_alone(capsys):
     nb03.clip_factor(0.5, norm=2.0, max_norm=1.0)
     nb01.batches(1, 1, num_windows=10, batch_size=3)
     nb08.temperature_distribution(torch.ones(2) / 2, torch.zeros(2), temperature=0.5)
-
     nb09.classifier_parameters(1, input_size=12, hidden_size=32, num_classes=9)
+    nb05.bidirectional_rows(-2, -1, num_layers=2)
+    nb05b.early_stop(11, 0.0025, **PLATEAU)
+    nb05b.stream_position(426, **STREAM)
     assert torch.equal(state, torch.get_rng_state())
 
 

@@ -195,6 +195,72 @@ def test_a_state_sized_for_a_full_batch_fails_clearly_on_a_smaller_last_batch():
         model(batches[-1][0], hidden)  # 100 = 3 * 32 + 4
 
 
+def test_stateless_training_starts_every_chunk_from_a_zero_state():
+    chunks = lh.stream_chunks(lh.sine_series(400, 40), batch_size=4, chunk_length=10)
+    trained = {}
+    for carry in (True, False):
+        torch.manual_seed(0)
+        model = lh.PerStepLSTM(hidden_size=4)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        lh.train_stateful(model, chunks, optimizer, epochs=1, carry=carry)
+        trained[carry] = model
+    # carry=False is exactly the loop over independent chunks, each from hidden=None
+    torch.manual_seed(0)
+    by_hand = lh.PerStepLSTM(hidden_size=4)
+    optimizer = torch.optim.SGD(by_hand.parameters(), lr=0.1)
+    for x, y in chunks:
+        optimizer.zero_grad()
+        nn.functional.mse_loss(by_hand(x)[0], y).backward()
+        nn.utils.clip_grad_norm_(by_hand.parameters(), 1.0)
+        optimizer.step()
+    for a, b in zip(trained[False].parameters(), by_hand.parameters(), strict=True):
+        torch.testing.assert_close(a, b)
+    carried = zip(by_hand.parameters(), trained[True].parameters(), strict=True)
+    assert any(not torch.allclose(a, c) for a, c in carried)
+
+
+def test_stream_errors_per_position_with_and_without_the_carried_state():
+    torch.manual_seed(0)
+    model = lh.PerStepLSTM(hidden_size=3, num_layers=2)
+    chunks = lh.stream_chunks(
+        np.sin(np.arange(95) / 3), batch_size=2, chunk_length=10
+    )  # 47 per row
+    whole_x = torch.cat([x for x, _ in chunks], dim=1)
+    whole_y = torch.cat([y for _, y in chunks], dim=1)
+    model.train()  # the mode must be restored
+    with torch.no_grad(), lh.eval_mode(model):
+        pred, _ = model(whole_x)  # one pass over every stream = carrying the state
+    sq = ((pred - whole_y) ** 2)[:, :, 0]  # (B, 47)
+    expected = torch.stack([sq[:, t::10].mean() for t in range(10)])  # positions 0..9
+    torch.testing.assert_close(lh.stream_errors(model, chunks, carry=True), expected)
+    assert model.training
+    # carry=False: each chunk from a zero state; position 0 then equals the first step alone
+    errors = lh.stream_errors(model, chunks, carry=False)
+    with torch.no_grad(), lh.eval_mode(model):
+        first = torch.stack([(model(x[:, :1])[0] - y[:, :1]) ** 2 for x, y in chunks]).mean()
+    torch.testing.assert_close(errors[0], first)
+    assert not torch.allclose(errors, expected)
+    absolute = lh.stream_errors(model, chunks, loss_fn=nn.L1Loss(reduction="none"))
+    assert absolute.shape == (10,) and not torch.allclose(absolute, expected)
+
+
+def test_stream_errors_and_train_stateful_reject_bad_chunks():
+    model = lh.PerStepLSTM(hidden_size=3)
+    chunks = lh.stream_chunks(np.arange(50.0), batch_size=2, chunk_length=5)
+    with pytest.raises(ValueError, match="reduction='none'"):
+        lh.stream_errors(model, chunks, loss_fn=nn.MSELoss())
+    with pytest.raises(ValueError, match="at least one"):
+        lh.stream_errors(model, [])
+    mixed = [chunks[0], (chunks[1][0][:1], chunks[1][1][:1])]  # 2 streams, then 1
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for call in (
+        lambda: lh.stream_errors(model, mixed),
+        lambda: lh.train_stateful(model, mixed, optimizer),
+    ):
+        with pytest.raises(ValueError, match="same number of streams"):
+            call()
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_packing_stateful_training_and_rollout_on_cuda():
     torch.manual_seed(0)

@@ -11,7 +11,8 @@
 | `nb03` | 03 · Training with gradient clipping |
 | `nb04` | 04 · Evaluation |
 | `nb04b` | 04b · Honest forecasting |
-| `nb05` | 05 · Bidirectional and advanced |
+| `nb05` | 05 · Bidirectional LSTMs: readouts, look-ahead and packing |
+| `nb05b` | 05b · Stateful and production training |
 | `nb06` | 06 · Hyperparameter explorer |
 | `nb07` | 07 · Real data: Mauna Loa CO2 |
 | `nb08` | 08 · An LSTM that writes |

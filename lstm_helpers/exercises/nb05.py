@@ -1,4 +1,4 @@
-"""The checks of notebook 05 · Bidirectional and advanced: `from lstm_helpers.exercises import nb05 as check`."""
+"""The checks of notebook 05 · Bidirectional LSTMs: `from lstm_helpers.exercises import nb05 as check`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["bidirectional_rows", "last_step_index", "lstm_output_shapes"]
 
 
 def bidirectional_rows(forward_row: object, backward_row: object, *, num_layers: int) -> Result:
-    """Check the rows of h_n holding the top layer's forward and backward final states."""
+    """Check the rows of h_n holding the top layer's two directions after each has read every step."""
     if (r := unanswered(forward_row, backward_row)) is not None:
         return r
     n = 2 * num_layers
@@ -27,8 +27,8 @@ def bidirectional_rows(forward_row: object, backward_row: object, *, num_layers:
         lstm = nn.LSTM(1, hidden, num_layers, batch_first=True, bidirectional=True)
         out, (h_n, _) = lstm(x)
     fw, bw = int(forward_row) % n, int(backward_row) % n
-    ok_f = torch.allclose(h_n[fw], out[:, -1, :hidden])  # forward: after the last step
-    ok_b = torch.allclose(h_n[bw], out[:, 0, hidden:])  # backward: after the first step
+    ok_f = torch.allclose(h_n[fw], out[:, -1, :hidden])  # forward, at the last step
+    ok_b = torch.allclose(h_n[bw], out[:, 0, hidden:])  # backward, at step 0
     if ok_f and ok_b:
         return right(
             "h_n holds layer by layer, forward then backward: the top layer's pair comes last."
