@@ -12,8 +12,9 @@ module (`from lstm_helpers.forecasting import ForecastTable`).
                    PerStepLSTM, build_model, parameter counts, with_forget_bias
     scratch        ScratchLSTM: the LSTM written out from its equations, GateTrace
     training       fit -> History, gradient_norm, mean_loss, TrainingDiverged
-    evaluation     predict, evaluate, regression_metrics, Metrics
-    baselines      persistence, seasonal_naive, fit_ar (linear autoregression)
+    evaluation     predict, evaluate, regression_metrics, Metrics, autocorrelation (of residuals)
+    baselines      persistence, seasonal_naive, fit_ar (linear autoregression), WindowMLP (an
+                   MLP on the last values of a window: nonlinear, without memory)
     forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
                    ScaledForecaster
     scaling        fit_scaler (fitted on the training part only)
@@ -33,6 +34,7 @@ Importing this package does no work: no seeding, no plotting settings, no downlo
 """
 
 from lstm_helpers.baselines import (
+    WindowMLP,
     fit_ar,
     persistence,
     seasonal_naive,
@@ -74,6 +76,7 @@ from lstm_helpers.datasets import (
 from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import (
     Metrics,
+    autocorrelation,
     evaluate,
     predict,
     regression_metrics,
@@ -105,6 +108,7 @@ from lstm_helpers.models import (
 )
 from lstm_helpers.plots import (
     label_colors,
+    plot_autocorrelation,
     plot_class_examples,
     plot_clipping_runs,
     plot_decomposition,
@@ -169,7 +173,9 @@ __all__ = [
     "ScratchLSTMPredictor",
     "TrainConfig",
     "TrainingDiverged",
+    "WindowMLP",
     "accuracy",
+    "autocorrelation",
     "build_model",
     "collect_gates",
     "compare_forecasts",
@@ -203,6 +209,7 @@ __all__ = [
     "pad_sequences",
     "per_step_windows",
     "persistence",
+    "plot_autocorrelation",
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",

@@ -4,11 +4,13 @@
     training.py  losses, gradient norms, clipping runs, gradient profiles
     series.py    windows, predictions, forecasts, errors by horizon, the CO2 data set
     gates.py     what happens inside an LSTM: gate and state heatmaps and lines
+    residuals.py what is left after a forecast: residual autocorrelation against noise
 
 Every function is importable from here: `from lstm_helpers.plots import plot_losses`.
 """
 
 from lstm_helpers.plots.gates import plot_gate_lines, plot_gate_movement, plot_gates
+from lstm_helpers.plots.residuals import plot_autocorrelation
 from lstm_helpers.plots.series import (
     plot_class_examples,
     plot_decomposition,
@@ -33,6 +35,7 @@ __all__ = [
     "PALETTE",
     "label_colors",
     "label_styles",
+    "plot_autocorrelation",
     "plot_class_examples",
     "plot_clipping_runs",
     "plot_decomposition",
