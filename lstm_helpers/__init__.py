@@ -4,46 +4,19 @@ One module per concern. The names the notebooks use are re-exported here, so a n
 writes `import lstm_helpers as lh` and `lh.fit(...)`; everything else is reached through its
 module (`from lstm_helpers.forecasting import ForecastTable`).
 
-    config         frozen dataclasses: DataConfig, ModelConfig, TrainConfig, ClassifierConfig, PerStepConfig,
-                   CharLMConfig
-    runtime        set_seed, get_device, eval_mode (eval mode inside a block, the mode restored
-                   after), expect_error (show a mistake's error as one line)
-    data           series generators, windowing, time-ordered splits by target time, loaders
-    model_base     SequenceModel, the base every model shares (config, checks, from_config)
-    models         RecurrentPredictor (LSTMPredictor, RNNPredictor, ScratchLSTMPredictor), BiLSTMClassifier,
-                   PerStepLSTM, build_model, parameter counts, with_forget_bias
-    language       CharLSTM (a character language model), fit_char_lm, evaluate_bpc, char_bits,
-                   sample, temperature_probs, next_char_probs
-    text           Vocab (encode/decode), text_chunks, random_windows, bits_per_char, perplexity
-    ngrams         character n-gram baselines: add-k, interpolated, Kneser-Ney
-    scratch        ScratchLSTM: the LSTM written out from its equations, GateTrace
-    training       fit -> History, gradient_norm, mean_loss, TrainingDiverged
-    evaluation     predict, evaluate, regression_metrics, Metrics
-    baselines      persistence, seasonal_naive, fit_ar (linear autoregression)
-    forecasting    multi-step rollouts, forecast_windows, error_by_horizon, compare_forecasts,
-                   ScaledForecaster
-    scaling        fit_scaler (fitted on the training part only), BoundedOutput (a sigmoid output)
-    backtesting    rolling-origin evaluation: make_folds, backtest, baseline_backtests, backtest_table,
-                   fit_lstm_forecaster (notebook 07's recipe, LSTMRecipe), fit_ar_forecaster
-    datasets       load_co2, decompose_monthly (the shipped Mauna Loa CO2 series), load_sonnets,
-                   split_sonnets (Shakespeare's Sonnets), load_japanese_vowels (nine speakers,
-                   variable-length utterances), load_gait_faults
-    anomaly        anomaly scores (forecast errors, rolling statistics), alarm_threshold, detect
-    detection_metrics  alarms against labelled episodes: point-wise, point-adjusted, event-level
-    classification wave_classes, loaders with integer labels, fit_classifier, accuracy, confusion_matrix
-    sequences      per-step targets, padding and packing, make_sequence_loader, stateful (truncated BPTT) training
-    introspection  input_gradient_norms, gradient_profile, collect_gates, r_squared,
-                   char_states, unit_correlations, scale_recurrent_weights
-    checkpoint     save_checkpoint, load_checkpoint (weights_only, config check), BestCheckpoint
-    plots          plot_*(..., ax=None) -> Axes, with a colour-blind-safe style (plots/style.py)
-    diagrams       draw_*(...) -> Diagram (figure, axes, alt text): the LSTM cell, unrolled stacks,
-                   input-output patterns, bidirectional readouts, windowing and the split; the
-                   cell with a trained model's values behind a slider (CellStepExplorer)
-    explorer       the slider explorers of notebook 06 and their runner; not imported here:
-                   `from lstm_helpers.explorer import Explorer`
-    exercises      the checkers of each notebook's exercises, one module per notebook; not
-                   imported here: `from lstm_helpers.exercises import nb03 as check`
-    environment    setup_check: the class's "run this cell" (versions, threads, widgets render?)
+The modules by theme (each opens with what it is for; README.md has a line on each):
+
+    setting up       config (frozen dataclasses), runtime (seeds, device, eval_mode), environment
+    data             data (series, windows, splits by target time), batches, datasets, scaling
+    models           model_base, models (RecurrentPredictor and friends, build_model), scratch
+    training         training (fit -> History), evaluation, checkpoint, introspection
+    forecasting      baselines (persistence, AR, WindowMLP), forecasting, backtesting
+    sequences        classification, sequences (packing, stateful training), summary_baselines
+    text             text (Vocab, bits per character), ngrams, language (CharLSTM, sample)
+    anomalies        anomaly (scores, thresholds), detection_metrics
+    pictures         plots/ (plot_*(..., ax=None) -> Axes), diagrams/ (draw_* -> Diagram)
+    not imported     explorer/ (`from lstm_helpers.explorer import Explorer`), exercises/
+                     (`from lstm_helpers.exercises import nb03 as check`)
 
 Importing this package does no work: no seeding, no plotting settings, no downloads.
 """
@@ -66,6 +39,7 @@ from lstm_helpers.backtesting import (
     make_folds,
 )
 from lstm_helpers.baselines import (
+    WindowMLP,
     fit_ar,
     persistence,
     seasonal_naive,
@@ -132,6 +106,7 @@ from lstm_helpers.diagrams import (
 from lstm_helpers.environment import setup_check
 from lstm_helpers.evaluation import (
     Metrics,
+    autocorrelation,
     evaluate,
     predict,
     regression_metrics,
@@ -181,6 +156,7 @@ from lstm_helpers.ngrams import (
 )
 from lstm_helpers.plots import (
     label_colors,
+    plot_autocorrelation,
     plot_backtest,
     plot_bpc_by,
     plot_class_examples,
@@ -283,11 +259,13 @@ __all__ = [
     "TrainConfig",
     "TrainingDiverged",
     "Vocab",
+    "WindowMLP",
     "abs_zscore",
     "accuracy",
     "addk_bits",
     "alarm_runs",
     "alarm_threshold",
+    "autocorrelation",
     "backtest",
     "backtest_table",
     "baseline_backtests",
@@ -355,6 +333,7 @@ __all__ = [
     "per_step_windows",
     "perplexity",
     "persistence",
+    "plot_autocorrelation",
     "plot_backtest",
     "plot_bpc_by",
     "plot_class_examples",

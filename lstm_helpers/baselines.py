@@ -1,12 +1,15 @@
-"""Baselines every forecaster must beat: persistence, seasonal naive, linear autoregression.
+"""Baselines every forecaster must beat: persistence, seasonal naive, linear autoregression,
+and a small MLP on the last values of a window (nonlinear, but without memory).
 
 Each baseline reads the same windows as the LSTM and returns predictions shaped like a
 model's output, so `regression_metrics(baseline(X), y)` compares them on equal terms.
 A `horizon` K > 1 gives multi-step forecasts: persistence stays flat, the seasonal naive
-repeats the last season, AR(k) is iterated on its own predictions.
+repeats the last season, AR(k) is iterated on its own predictions. `WindowMLP` is trained
+like the LSTM (`fit`, `predict`) and tells "the rule is nonlinear" apart from "the rule
+needs memory": it reads a fixed number of past values and carries no state.
 
-Shape legend: M windows, T steps per window, F features, K steps predicted (horizon).
-Predictions are float64 NumPy arrays (M, K).
+Shape legend: M windows, B batch, T steps per window, F features, K steps predicted
+(horizon), O outputs. Predictions of the fitted baselines are float64 NumPy arrays (M, K).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
+from torch import nn
 
 from lstm_helpers import _checks
 from lstm_helpers._checks import ArrayLike, as_numpy
@@ -138,3 +143,67 @@ def fit_ar(
         intercept=float(solution[order]) if intercept else 0.0,
         target=target,
     )
+
+
+@dataclass(frozen=True)
+class MLPConfig:
+    """Architecture of a `WindowMLP`: how many past values it reads and how wide it is."""
+
+    lags: int = 1  # k: the last k steps of each window are read, older ones ignored
+    hidden_size: int = 32
+    num_layers: int = 2  # hidden layers, each Linear + ReLU
+    input_size: int = 1  # F: features per time step
+    output_size: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("lags", "hidden_size", "num_layers", "input_size", "output_size"):
+            _checks.positive_int(name, getattr(self, name))
+
+
+class WindowMLP(nn.Module):
+    """A non-recurrent baseline: a small ReLU MLP on the last `lags` values of each window.
+
+    It sees the last k values at once and keeps no state, so a series it forecasts as well
+    as an LSTM needs a nonlinear rule, not memory. ReLU layers are piecewise linear, which
+    suits rules with kinks and jumps. Same interface as the recurrent predictors,
+    `forward(x, hidden=None) -> (y, None)`, so `fit`, `predict` and `rollout_window` use it.
+    """
+
+    def __init__(
+        self,
+        lags: int = 1,
+        hidden_size: int = 32,
+        num_layers: int = 2,
+        input_size: int = 1,
+        output_size: int = 1,
+    ) -> None:
+        super().__init__()
+        self.config = MLPConfig(lags, hidden_size, num_layers, input_size, output_size)
+        layers: list[nn.Module] = []
+        width = lags * input_size
+        for _ in range(num_layers):
+            layers += [nn.Linear(width, hidden_size), nn.ReLU()]
+            width = hidden_size
+        layers.append(nn.Linear(width, output_size))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor, hidden: None = None) -> tuple[torch.Tensor, None]:
+        """Predict from the last `lags` steps of each window; there is no state to return.
+
+        Shape: x (B, T, F) with T >= lags -> predictions (B, O), None.
+        """
+        cfg = self.config
+        if hidden is not None:
+            raise ValueError(
+                "WindowMLP keeps no state between calls, so it cannot take a hidden state. "
+                "To forecast several steps, re-read a window: lh.rollout_window(model, X, K, "
+                "window=T)."
+            )
+        if x.dim() != 3 or x.shape[2] != cfg.input_size or x.shape[1] < cfg.lags:
+            raise ValueError(
+                f"expected windows of shape (batch, seq_length >= {cfg.lags}, {cfg.input_size}) "
+                f"for an MLP on the last {cfg.lags} values, got {tuple(x.shape)}. Use "
+                "x.unsqueeze(-1) for a missing feature axis, or longer windows."
+            )
+        last = x[:, -cfg.lags :, :].flatten(1)  # (B, T, F) -> (B, k, F) -> (B, k * F)
+        return self.net(last), None  # (B, k * F) -> (B, O)

@@ -3,6 +3,8 @@
 `evaluate` reads a loader once and scores each batch's predictions against that same batch's
 targets, so it is right even on a shuffled loader. `predict` and `targets` each read a loader
 in its own pass, so they refuse a shuffled one: the two passes would come in different orders.
+`autocorrelation` asks whether the errors that are left could still be predicted: a model
+that has learnt all it can leaves residuals that look like the noise, uncorrelated in time.
 
 Shape legend: M windows, B batch, T time steps, F features, O outputs.
 """
@@ -12,10 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, SequentialSampler
 
+from lstm_helpers import _checks
+from lstm_helpers._checks import ArrayLike, as_numpy
 from lstm_helpers.batches import call_model, split_batch
 from lstm_helpers.runtime import eval_mode, model_device
 
@@ -151,3 +156,35 @@ def evaluate(model: nn.Module, loader: DataLoader) -> Metrics:
     if not preds:
         raise ValueError("no windows to evaluate: the loader is empty.")
     return regression_metrics(torch.cat(preds), torch.cat(trues))
+
+
+def autocorrelation(residuals: ArrayLike, max_lag: int = 20) -> np.ndarray:
+    """Autocorrelation of residuals (in time order) at lags 1..max_lag: do errors predict later ones.
+
+    r_k = sum_t (e_t - m)(e_{t+k} - m) / sum_t (e_t - m)^2, with m the mean error. For
+    independent noise of n values, about 19 in 20 of the r_k lie within ±2/√n; more of them
+    outside means the errors still hold a pattern that a model could learn.
+    Shape: residuals (M,) or (M, 1), M > max_lag + 1, in time order -> (max_lag,) float64.
+    """
+    e = as_numpy(residuals, np.float64)
+    if e.ndim == 2 and e.shape[1] == 1:
+        e = e[:, 0]  # (M, 1) -> (M,)
+    if e.ndim != 1:
+        raise ValueError(
+            f"residuals must be one error per window in time order, (M,) or (M, 1), got shape "
+            f"{e.shape}. For multi-step errors (M, K), pass one step ahead at a time: e[:, k]."
+        )
+    max_lag = _checks.positive_int("max_lag", max_lag, "It is the largest lag, in windows.")
+    if len(e) < max_lag + 2:
+        raise ValueError(
+            f"max_lag must be below len(residuals) - 1 = {len(e) - 1}, got {max_lag} for "
+            f"{len(e)} residuals. Use a smaller max_lag or more windows."
+        )
+    e = e - e.mean()
+    total = float(e @ e)
+    if not math.isfinite(total) or total == 0.0:
+        raise ValueError(
+            "the residuals are all equal (or not finite), so their autocorrelation is undefined: "
+            "check that predictions and targets differ and hold no NaN."
+        )
+    return np.array([float(e[:-k] @ e[k:]) / total for k in range(1, max_lag + 1)])

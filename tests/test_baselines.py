@@ -103,3 +103,60 @@ def test_fit_ar_rejects_bad_inputs():
         fit_ar(X[:2], y[:2], order=3)
     with pytest.raises(ValueError, match=r"\(windows, seq_length, features\)"):
         persistence(np.zeros(5))
+
+
+# ---------------------------------------------------------------- WindowMLP
+
+
+def test_window_mlp_reads_only_the_last_lags_values():
+    mlp = lh.WindowMLP(lags=3)
+    x = torch.randn(4, 10, 1)
+    changed = x.clone()
+    changed[:, :7] = 99.0  # everything before the last 3 steps
+    torch.testing.assert_close(mlp(x)[0], mlp(changed)[0])
+    other = x.clone()
+    other[:, -1] += 1.0  # the newest value does matter
+    assert not torch.allclose(mlp(x)[0], mlp(other)[0])
+    y, hidden = mlp(x)
+    assert y.shape == (4, 1) and hidden is None
+
+
+def test_window_mlp_size_grows_with_lags_and_has_a_config():
+    small, large = lh.WindowMLP(lags=1), lh.WindowMLP(lags=50)
+    assert lh.count_parameters(large) - lh.count_parameters(small) == 49 * 32  # first layer only
+    assert large.config.lags == 50 and large.config.hidden_size == 32
+    two_features = lh.WindowMLP(lags=2, input_size=2, output_size=3)
+    assert two_features(torch.randn(5, 4, 2))[0].shape == (5, 3)
+
+
+def test_window_mlp_learns_the_threshold_rule_from_one_value():
+    data = lh.prepare_series(lh.threshold_series(800), seq_length=5, train_frac=0.8, batch_size=32)
+    torch.manual_seed(0)
+    mlp = lh.WindowMLP(lags=1)
+    lh.fit(mlp, data.train_loader, lh.TrainConfig(lr=1e-2, max_epochs=60), progress=False)
+    X_test, y_test = data.split.test
+    ar = lh.fit_ar(*data.split.train, order=5)
+    mlp_mse = lh.regression_metrics(lh.predict(mlp, X_test), y_test).mse
+    ar_mse = lh.regression_metrics(ar.predict(X_test), y_test).mse
+    assert mlp_mse < 0.6 * ar_mse  # a nonlinear rule of one value: no linear model follows it
+
+
+def test_window_mlp_rolls_out_by_rereading_and_refuses_state():
+    mlp = lh.WindowMLP(lags=4)
+    history = torch.randn(3, 6, 1)
+    rollout = lh.rollout_window(mlp, history, 5, window=6)
+    assert rollout.predictions.shape == (3, 5)
+    first = lh.predict(mlp, history)
+    torch.testing.assert_close(rollout.predictions[:, :1], first)
+    with pytest.raises(ValueError, match="keeps no state"):
+        mlp(history, hidden=(torch.zeros(1), torch.zeros(1)))
+
+
+def test_window_mlp_rejects_bad_settings_and_inputs():
+    with pytest.raises(ValueError, match="lags must be a positive integer"):
+        lh.WindowMLP(lags=0)
+    mlp = lh.WindowMLP(lags=5)
+    with pytest.raises(ValueError, match=r"seq_length >= 5.*got \(2, 3, 1\)"):
+        mlp(torch.zeros(2, 3, 1))  # windows shorter than the lags
+    with pytest.raises(ValueError, match="unsqueeze"):
+        mlp(torch.zeros(2, 8))  # the feature axis is missing

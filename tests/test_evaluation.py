@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -65,3 +66,66 @@ def test_evaluate_pairs_predictions_with_targets_on_a_shuffled_loader():
     X = torch.arange(40.0).reshape(40, 1, 1)
     loader = lh.make_loader(X, X[:, 0, :], batch_size=8, shuffle=True)
     assert lh.evaluate(Echo(), loader).mse == 0.0
+
+
+# ---------------------------------------------------------------- residual autocorrelation
+
+
+def test_autocorrelation_by_hand_and_of_an_alternating_series():
+    e = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
+    r = lh.autocorrelation(e, max_lag=2)
+    np.testing.assert_allclose(
+        r, [-5 / 6, 4 / 6]
+    )  # sums of neighbouring products over sum of squares
+    np.testing.assert_allclose(lh.autocorrelation(torch.tensor(e)[:, None], 2), r)  # (M, 1) tensor
+
+
+def test_autocorrelation_of_noise_stays_in_the_band_and_of_ar1_does_not():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=2000)
+    band = 2 / np.sqrt(len(noise))
+    assert np.sum(np.abs(lh.autocorrelation(noise, 20)) > band) <= 3  # about 1 in 20 by chance
+    ar1 = np.zeros(2000)
+    for t in range(1, 2000):
+        ar1[t] = 0.8 * ar1[t - 1] + noise[t]
+    r = lh.autocorrelation(ar1, 3)
+    np.testing.assert_allclose(r, [0.8, 0.64, 0.512], atol=0.06)  # r_k = 0.8^k
+
+
+def test_autocorrelation_ranks_ar_baselines_on_a_noisy_sine_as_the_floor_does():
+    data = lh.sine_data(lh.DataConfig(noise_std=0.1, train_frac=0.7, val_frac=0.1))
+    (X_train, y_train), (X_test, y_test) = data.split.train, data.split.test
+    band = 2 / np.sqrt(len(y_test))
+    outside = {}
+    for k in (2, 50):
+        e = lh.fit_ar(X_train, y_train, k).predict(X_test) - y_test.numpy()
+        outside[k] = int(np.sum(np.abs(lh.autocorrelation(e, 20)) > band))
+    assert outside[2] >= 8 and outside[50] <= 2
+
+
+def test_autocorrelation_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"\(M,\) or \(M, 1\).*\(5, 2\)"):
+        lh.autocorrelation(np.zeros((5, 2)))
+    with pytest.raises(ValueError, match="max_lag must be below"):
+        lh.autocorrelation(np.arange(5.0), max_lag=4)
+    with pytest.raises(ValueError, match="max_lag must be a positive integer"):
+        lh.autocorrelation(np.arange(50.0), max_lag=0)
+    with pytest.raises(ValueError, match="all equal"):
+        lh.autocorrelation(np.ones(30), max_lag=3)
+    with pytest.raises(ValueError, match="all equal"):
+        lh.autocorrelation(np.r_[np.arange(29.0), np.nan], max_lag=3)
+
+
+def test_plot_autocorrelation_draws_one_line_per_forecaster_and_the_noise_band():
+    rng = np.random.default_rng(1)
+    residuals = {"white": rng.normal(size=100), "smooth": np.sin(np.arange(100) / 5)}
+    ax = lh.plot_autocorrelation(residuals, max_lag=10)
+    lines = [line for line in ax.lines if line.get_label() in residuals]
+    assert [line.get_label() for line in lines] == ["white", "smooth"]
+    np.testing.assert_allclose(lines[1].get_ydata(), lh.autocorrelation(residuals["smooth"], 10))
+    assert lines[1].get_zorder() > lines[0].get_zorder()  # the last one on top
+    band = [p for p in ax.patches if "noise band" in p.get_label()]
+    assert len(band) == 1 and band[0].get_label() == "noise band ±2/√100"
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+    with pytest.raises(ValueError, match="at least one"):
+        lh.plot_autocorrelation({})

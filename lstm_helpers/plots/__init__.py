@@ -8,6 +8,7 @@
     text.py      language models: bits per character, temperatures, units over the text
     anomaly.py   labelled faults up close; signal, scores, thresholds and alarms in time
     classes.py   sequence classification: multi-feature sequences as heatmaps, a confusion matrix
+    residuals.py what is left after a forecast: residual autocorrelation against noise
 
 Every function is importable from here: `from lstm_helpers.plots import plot_losses`.
 """
@@ -16,6 +17,7 @@ from lstm_helpers.plots.anomaly import plot_detection, plot_faults
 from lstm_helpers.plots.backtest import plot_backtest, plot_folds, plot_periods
 from lstm_helpers.plots.classes import plot_confusion, plot_sequences
 from lstm_helpers.plots.gates import plot_gate_lines, plot_gate_movement, plot_gates
+from lstm_helpers.plots.residuals import plot_autocorrelation
 from lstm_helpers.plots.series import (
     plot_class_examples,
     plot_decomposition,
@@ -46,6 +48,7 @@ __all__ = [
     "PALETTE",
     "label_colors",
     "label_styles",
+    "plot_autocorrelation",
     "plot_backtest",
     "plot_bpc_by",
     "plot_class_examples",
