@@ -114,8 +114,8 @@ class ClassifierConfig:
     """Architecture of a sequence classifier (`BiLSTMClassifier`): a window in, class scores out.
 
     `readout` picks the features the linear layer sees: "final_state" is each direction's final
-    hidden state (forward after the last step, backward after the first: `h_n[-2]`, `h_n[-1]`);
-    "last_step" is the tutorial's `lstm_out[:, -1, :]`, whose backward half has read one step.
+    hidden state (forward ending at the last step, backward ending at the first: `h_n[-2]`,
+    `h_n[-1]`); "last_step" is the tutorial's `lstm_out[:, -1, :]`, whose backward half has read one step.
     """
 
     input_size: int = 1  # F: features per time step

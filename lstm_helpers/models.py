@@ -121,8 +121,8 @@ class BiLSTMClassifier(SequenceModel):
     """Sequence classifier: an LSTM (bidirectional by default) read at each direction's final state.
 
     `readout="final_state"` feeds the linear layer h_n[-2] (the top layer's forward direction after
-    the LAST step) and h_n[-1] (its backward direction after the FIRST step): both have read the
-    whole window. `readout="last_step"` is the tutorial's `lstm_out[:, -1, :]`: its forward half
+    the last step) and h_n[-1] (its backward direction, which runs from the last step back to the
+    first and ends there): both have read the whole window. `readout="last_step"` is the tutorial's `lstm_out[:, -1, :]`: its forward half
     equals h_n[-2], but its backward half has read a single step (the last one); with
     `lengths` it is read at each window's own last real step.
     With `lengths`, padded windows are packed (`pack_padded_sequence(..., enforce_sorted=False)`),

@@ -2,9 +2,7 @@
 
 The convention (docs/contributing.md, "Figure descriptions"): the markdown cell right after a
 code cell that shows figures starts with one paragraph per figure, each beginning "*Figure:*".
-The static site uses them as alt text. A notebook is held to it once it carries at least one
-description; until then its check is an expected failure (xfail, not strict), so the content
-writers can adopt the convention notebook by notebook.
+The static site uses them as alt text. Every notebook is held to it.
 """
 
 from pathlib import Path
@@ -20,8 +18,6 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_figure_has_a_description(path):
     nb = nbformat.read(path, as_version=4)
-    if not any(bs.figure_descriptions(nb, i) for i in range(len(nb.cells))):
-        pytest.xfail("no figure descriptions yet: see docs/contributing.md")
     missing = bs.missing_descriptions(nb)
     assert not missing, f"figures without a '*Figure:*' description after them: {missing}"
     for i in range(len(nb.cells)):

@@ -1,8 +1,7 @@
 """Slide metadata by rules (tools/slides.py): the rules, idempotence, and the notebooks.
 
-The notebooks get their slide metadata once their contents are final (`python3 tasks.py
-slides`); from then on the hygiene check below requires it to match the rules. Until a
-notebook carries any slide metadata, its check is an expected failure (xfail, not strict).
+Every notebook carries slide metadata (`python3 tasks.py slides` sets it); the hygiene check
+below requires it to match the rules, so run the command again after editing a notebook.
 """
 
 from __future__ import annotations
@@ -121,6 +120,5 @@ def test_differences_name_the_cell_and_what_the_rules_want():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_slide_metadata_follows_the_rules(path):
     nb = nbformat.read(path, as_version=4)
-    if not sl.has_slides(nb):
-        pytest.xfail("no slide metadata yet: run `python3 tasks.py slides` once contents are final")
+    assert sl.has_slides(nb), "no slide metadata: run `python3 tasks.py slides`"
     assert sl.differences(nb) == [], "run `python3 tasks.py slides` after editing the notebook"
