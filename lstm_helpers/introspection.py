@@ -4,7 +4,8 @@
 prediction (the quantity that vanishes in a vanilla RNN), and `gradient_profile` averages
 it over freshly initialised models; `collect_gates` records every step's gate activations
 and cell state of any `LSTMPredictor` by running a `ScratchLSTM` copy of its weights, and
-`r_squared` measures how much of a quantity a straight line from them explains, and
+`r_squared` measures how much of a quantity a straight line from them explains (in-sample, or
+held out with `least_squares_predict`'s line fitted on other samples), and
 `unit_correlations` how closely each unit follows a feature of a text (`char_states`: a
 character model's states after every character). Plot them with
 `plot_input_gradients` and `plot_gates`.
@@ -72,11 +73,53 @@ def gradient_profile(
     return 10 ** torch.stack(logs).mean(dim=0)  # (S, T) -> (T,)
 
 
-def r_squared(features: torch.Tensor, target: torch.Tensor) -> float:
-    """Share of target's variance explained by a least-squares line from features (R², <= 1).
+def least_squares_predict(
+    features: torch.Tensor, target: torch.Tensor, new_features: torch.Tensor
+) -> torch.Tensor:
+    """Predictions for `new_features` of a least-squares line fitted from features to target.
 
-    Every element of `target` is one sample; its features are the matching trailing row
-    of `features` (an intercept is added). Computed in float64.
+    Every element of `target` is one sample; its features are the matching trailing row of
+    `features` (an intercept is added). `new_features` holds rows of the same width, for
+    example held-out samples. Computed in float64.
+    Shape: features (..., D) with N rows, target (...) with N elements, new_features
+    (..., D) with M rows -> (M,).
+    """
+    features, target = torch.as_tensor(features), torch.as_tensor(target)
+    new_features = torch.as_tensor(new_features)
+    n = target.numel()
+    if n < 2 or features.numel() % n:
+        raise ValueError(
+            f"features must hold a whole row per target value: got {features.numel()} feature "
+            f"values for {n} targets. Shape: target (...), features (..., D)."
+        )
+    d = features.numel() // n
+    if new_features.numel() % d or (d > 1 and new_features.shape[-1] != d):
+        raise ValueError(
+            f"new_features must hold rows of {d} features, like features; got shape "
+            f"{tuple(new_features.shape)}."
+        )
+
+    def design(f: torch.Tensor) -> torch.Tensor:  # (..., D) -> (N, D + 1), with the intercept
+        rows = f.reshape(-1, d).double()
+        return torch.cat([rows, torch.ones(len(rows), 1, dtype=torch.float64)], 1)
+
+    y = target.reshape(n, 1).double()  # (N, 1)
+    weights = torch.linalg.lstsq(design(features), y).solution  # (D+1, 1)
+    return (design(new_features) @ weights)[:, 0]  # (M, D+1) @ (D+1, 1) -> (M,)
+
+
+def r_squared(
+    features: torch.Tensor,
+    target: torch.Tensor,
+    fit_on: tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> float:
+    """Share of target's variance explained by a least-squares line from features (R²).
+
+    Every element of `target` is one sample; its features are the matching trailing row of
+    `features` (an intercept is added). Without `fit_on` the line is fitted on these samples
+    (in-sample R², between 0 and 1). With `fit_on=(train_features, train_target)` it is fitted
+    there and scored here: a held-out R², which is negative when the line does worse than
+    predicting the mean. Computed in float64.
     Shape: target (...) with N elements, features (..., D) with N * D elements -> float.
     """
     features, target = torch.as_tensor(features), torch.as_tensor(target)
@@ -86,12 +129,17 @@ def r_squared(features: torch.Tensor, target: torch.Tensor) -> float:
             f"features must hold a whole row per target value: got {features.numel()} feature "
             f"values for {n} targets. Shape: target (...), features (..., D)."
         )
-    A = torch.cat([features.reshape(n, -1).double(), torch.ones(n, 1, dtype=torch.float64)], 1)
-    y = target.reshape(n, 1).double()  # (N, 1)
-    fit = A @ torch.linalg.lstsq(A, y).solution  # (N, D+1) @ (D+1, 1) -> (N, 1)
+    y = target.reshape(n).double()  # (N,)
     total = (y - y.mean()).square().sum()
     if total == 0:
         raise ValueError("target is constant: R² is undefined for a target with no variance.")
+    train_features, train_target = fit_on if fit_on is not None else (features, target)
+    fit = least_squares_predict(train_features, train_target, features)  # (N,)
+    if fit.numel() != n:
+        raise ValueError(
+            f"features hold {fit.numel()} rows for {n} targets: fit_on's rows must be as wide "
+            "as these features."
+        )
     return (1 - (y - fit).square().sum() / total).item()
 
 

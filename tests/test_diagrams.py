@@ -165,6 +165,8 @@ def test_windowing_draws_the_package_split_and_its_windows():
         np.testing.assert_array_equal(line.get_xdata(), np.arange(lo, hi))
     assert "2 windows dropped at each cut" in bottom.get_title()
     assert "predicts step i+20..i+22" in top.get_title()
+    assert top.get_xlabel() == bottom.get_xlabel() == "time step"
+    assert list(top.get_yticks()) == [-1, 0, 1]  # no value ticks beside the window bars
     assert "2 windows dropped" not in lh.draw_windowing().axes[1].get_title()  # horizon 1: none
     assert str(spans["train"][1]) in d.description
     with pytest.raises(ValueError, match=r"window indices in 0\.\.949"):

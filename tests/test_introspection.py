@@ -226,6 +226,49 @@ def test_r_squared_by_hand_and_bad_input():
         lh.r_squared(x, torch.ones(4))
 
 
+def test_least_squares_predict_fits_on_one_set_and_predicts_another():
+    g = torch.Generator().manual_seed(1)
+    features = torch.randn(6, 5, 3, generator=g)  # (B, T, D): 30 training rows
+    line = torch.tensor([1.0, -2.0, 0.5])
+    target = features @ line + 4.0  # (B, T), an exact line
+    new = torch.randn(4, 3, generator=g)  # (M, D): other rows, another layout
+    pred = lh.least_squares_predict(features, target, new)
+    assert pred.shape == (4,) and pred.dtype == torch.float64
+    torch.testing.assert_close(pred, (new @ line + 4.0).double())
+    # One feature per sample, 1-D: the line 2.3x + 0.8 of the by-hand test below.
+    x, y = torch.tensor([0.0, 1.0, 2.0, 3.0]), torch.tensor([1.0, 3.0, 5.0, 8.0])
+    torch.testing.assert_close(
+        lh.least_squares_predict(x, y, torch.tensor([10.0])), torch.tensor([23.8]).double()
+    )
+    with pytest.raises(ValueError, match="rows of 3 features"):
+        lh.least_squares_predict(features, target, torch.randn(4, 2))
+    with pytest.raises(ValueError, match="whole row"):
+        lh.least_squares_predict(torch.zeros(5), torch.zeros(4), torch.zeros(2))
+
+
+def test_held_out_r_squared_scores_a_line_fitted_elsewhere():
+    g = torch.Generator().manual_seed(2)
+    train_x = torch.randn(40, 2, generator=g)
+    train_y = train_x @ torch.tensor([1.0, 1.0]) + 0.1 * torch.randn(40, generator=g)
+    test_x = torch.randn(30, 2, generator=g)
+    test_y = test_x @ torch.tensor([1.0, 1.0])
+    held_out = lh.r_squared(test_x, test_y, fit_on=(train_x, train_y))
+    assert 0.95 < held_out < 1.0  # the line found on train_x carries over
+    # By hand: the line fitted on train, scored on the test samples.
+    pred = lh.least_squares_predict(train_x, train_y, test_x)
+    y = test_y.double()
+    assert held_out == pytest.approx(
+        (1 - (y - pred).square().sum() / (y - y.mean()).square().sum()).item()
+    )
+    # A line fitted on pure noise does worse than the test mean: R² below 0.
+    noise = torch.randn(40, generator=g)
+    assert lh.r_squared(test_x, test_y, fit_on=(train_x, noise)) < 0
+    with pytest.raises(ValueError, match="rows of 3 features"):
+        lh.r_squared(test_x, test_y, fit_on=(torch.randn(40, 3, generator=g), train_y))
+    with pytest.raises(ValueError, match="as wide"):  # one feature per row there, two here
+        lh.r_squared(test_x, test_y, fit_on=(train_x[:, 0], train_y))
+
+
 def test_plot_gate_movement_draws_the_input_then_one_panel_per_gate():
     x = torch.linspace(-1, 1, 2 * 7).reshape(2, 7, 1)
     trace = collect_gates(lh.LSTMPredictor(hidden_size=5, num_layers=1), x)

@@ -104,11 +104,12 @@ def draw_windowing(
     top.set(
         xlim=(-12, t[-1] + 1),
         ylim=(-1.45 - 0.38 * len(windows), 1.25),
+        xlabel="time step",
         ylabel="value",
         title=f"Overlapping windows: window i reads steps i..i+{seq_length - 1}, predicts "
         f"step i+{seq_length}" + (f"..i+{seq_length + horizon - 1}" if horizon > 1 else ""),
     )
-    top.set_yticks([-1, 0, 1])
+    top.set_yticks([-1, 0, 1])  # values only: the bars below -1 are windows, not values
     legend_outside(top)
     # Bottom: the whole series, coloured by the part its targets belong to.
     x = np.arange(num_points)
