@@ -110,6 +110,7 @@ from lstm_helpers.evaluation import (
     evaluate,
     predict,
     regression_metrics,
+    saved_tensor_bytes,
 )
 from lstm_helpers.forecasting import (
     ScaledForecaster,
@@ -378,6 +379,7 @@ __all__ = [
     "rollout_window",
     "sample",
     "save_checkpoint",
+    "saved_tensor_bytes",
     "scale_recurrent_weights",
     "seasonal_naive",
     "set_seed",

@@ -5,6 +5,7 @@ targets, so it is right even on a shuffled loader. `predict` and `targets` each 
 in its own pass, so they refuse a shuffled one: the two passes would come in different orders.
 `autocorrelation` asks whether the errors that are left could still be predicted: a model
 that has learnt all it can leaves residuals that look like the noise, uncorrelated in time.
+`saved_tensor_bytes` counts what a forward pass outside `torch.no_grad()` keeps for a backward.
 
 Shape legend: M windows, B batch, T time steps, F features, O outputs.
 """
@@ -114,6 +115,26 @@ def predict(
     if not outputs:
         raise ValueError("no windows to predict: the data or the loader is empty.")
     return torch.cat(outputs)
+
+
+def saved_tensor_bytes(model: nn.Module, x: torch.Tensor) -> int:
+    """Bytes of the tensors autograd saves for backward() during one forward pass of `model`.
+
+    Counted with `torch.autograd.graph.saved_tensors_hooks` as each operation saves them (a
+    tensor saved twice counts twice): the gates and states a backward() would need, kept for
+    as long as the output is. Under `torch.no_grad()` nothing is saved: 0. The model runs in
+    the mode it is in; its output is dropped.
+    Shape: x (B, T, F); returns a count of bytes.
+    """
+    sizes: list[int] = []
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        sizes.append(t.numel() * t.element_size())
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        call_model(model, torch.as_tensor(x).to(model_device(model)), None)
+    return sum(sizes)
 
 
 def _inputs(batch: object) -> tuple[torch.Tensor, torch.Tensor | None]:

@@ -129,3 +129,31 @@ def test_plot_autocorrelation_draws_one_line_per_forecaster_and_the_noise_band()
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
     with pytest.raises(ValueError, match="at least one"):
         lh.plot_autocorrelation({})
+
+
+class Square(torch.nn.Module):
+    """y = (w * x)^2 summed: autograd saves x for the product and w * x for the square."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.tensor(2.0))
+
+    def forward(self, x, hidden=None):
+        return (self.w * x).pow(2).sum(dim=(1, 2)).unsqueeze(-1), None  # (B, T, F) -> (B, 1)
+
+
+def test_saved_tensor_bytes_counts_what_backward_needs_and_nothing_under_no_grad():
+    x = torch.randn(4, 5, 1)  # 20 float32 values: 80 bytes
+    saved = lh.saved_tensor_bytes(Square(), x)
+    assert saved >= 2 * 80  # at least x and w * x, both (4, 5, 1)
+    with torch.no_grad():
+        assert lh.saved_tensor_bytes(Square(), x) == 0
+    assert lh.saved_tensor_bytes(Square(), torch.randn(8, 5, 1)) == 2 * saved  # per window
+
+
+def test_saved_tensor_bytes_of_an_lstm_grows_with_the_windows():
+    lh.set_seed(0)
+    model = lh.LSTMPredictor(hidden_size=8).eval()
+    a, b, c = (lh.saved_tensor_bytes(model, torch.randn(n, 10, 1)) for n in (3, 6, 9))
+    assert a < b < c  # the weights once, then the gates and states of every window
+    assert c - a > 6 * 10 * 8 * 4  # 6 more windows: more than one hidden state per step each

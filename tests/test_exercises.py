@@ -265,10 +265,13 @@ def make_history(norms, per_epoch=4):
 
 
 def test_max_norm_choice(capsys):
-    history = make_history([*np.linspace(0.1, 0.3, 95), 0.8, 1.0, 1.5, 2.0, 3.0])
-    right(nb03.max_norm_choice(history, 1.0), capsys)
-    right(nb03.max_norm_choice(history, 0.5), capsys)
+    history = make_history([*np.linspace(0.1, 0.3, 195), 0.8, 1.0, 1.5, 2.0, 3.0])  # 200 steps
+    right(nb03.max_norm_choice(history, 1.0), capsys)  # 3 steps above: 1.5%
+    right(nb03.max_norm_choice(history, 0.5), capsys)  # 5 steps: 2.5%
+    right(nb03.max_norm_choice(history, 0.29), capsys)  # about 15 steps: under 10%
     wrong(nb03.max_norm_choice(history, 5.0), capsys, hint="never acts")
+    wrong(nb03.max_norm_choice(history, 2.5), capsys, hint="hardly ever acts")  # 1 step: 0.5%
+    wrong(nb03.max_norm_choice(history, 0.27), capsys, hint="ordinary steps")  # over 10%
     wrong(nb03.max_norm_choice(history, 0.1), capsys, hint="ordinary steps")
     wrong(nb03.max_norm_choice(history, -1), capsys, hint="positive")
 

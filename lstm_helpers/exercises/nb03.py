@@ -66,7 +66,7 @@ def clip_factor(answer: object, *, norm: float, max_norm: float) -> Result:
 
 
 def max_norm_choice(history: object, max_norm: object) -> Result:
-    """Check a `max_norm` chosen from a healthy run's step norms: above typical, below spikes."""
+    """Check a `max_norm` chosen from a healthy run's step norms: it clips 1% to 10% of the steps."""
     if (r := unanswered(max_norm)) is not None:
         return r
     if not is_number(max_norm) or max_norm <= 0:
@@ -77,7 +77,11 @@ def max_norm_choice(history: object, max_norm: object) -> Result:
         return wrong(
             "no step of this run would be clipped: this max_norm is above the largest norm, so it never acts. Aim just above the typical steps."
         )
-    if share > 0.2:
+    if share < MIN_CLIPPED:
+        return wrong(
+            f"only {share:.1%} of the steps would be clipped: this max_norm hardly ever acts. Look at the upper tail of the norms (np.percentile) for a value a few percent of the steps exceed."
+        )
+    if share > MAX_CLIPPED:
         return wrong(
             f"{share:.0%} of the steps would be clipped: this max_norm shortens ordinary steps too, not only the rare spikes."
         )
@@ -85,6 +89,8 @@ def max_norm_choice(history: object, max_norm: object) -> Result:
         f"{share:.1%} of the steps would be clipped: above the typical norm, below the largest ones."
     )
 
+
+MIN_CLIPPED, MAX_CLIPPED = 0.01, 0.10  # the share of steps the exercise asks to clip
 
 LOSS_RTOL = 1e-5  # float32 sums in another order differ by about 1e-7
 

@@ -118,8 +118,9 @@ def plot_clipping_runs(
     """Two runs from the same start, with and without clipping: gradient norms and losses.
 
     Left: the clipped run's norms before and after clipping (`plot_grad_norms`) and the
-    unclipped run's norms in black; right: both runs' losses per epoch, with a note when the
-    unclipped run diverged. Returns the two Axes (pass `axes` with two to draw on them).
+    unclipped run's norms in black; right: both runs' losses per epoch, with a note in the
+    title when the unclipped run diverged. Returns the two Axes (pass `axes` with two to draw
+    on them).
     Shape: each History's step_grad_norm (steps,), losses (epochs,).
     """
     axes = new_axes_grid(axes, 2, "norms, losses", ncols=2, figsize=(12, 3.5))
@@ -138,8 +139,9 @@ def plot_clipping_runs(
         ax_loss.semilogy(
             epochs, unclipped.train_loss, "^-.", color=REFERENCE, ms=4, label="train, no clipping"
         )
-    if diverged:  # not when: that differs from one CPU to another
-        ax_loss.text(0.35, 0.85, "without clipping: diverged (NaN)", transform=ax_loss.transAxes)
+    if diverged:  # in the title, clear of the data; not when: that differs between CPUs
+        note = ", no epoch finished" if unclipped.epochs == 0 else ""
+        ax_loss.set_title(f"MSE per epoch\nwithout clipping: diverged (NaN){note}")
     legend_outside(ax_loss)
     return axes
 
