@@ -118,6 +118,15 @@ def test_the_cell_diagram_draws_on_a_given_axes_and_the_layers_are_checked():
         lh.draw_bidirectional_readouts(steps=2)
 
 
+def test_each_backward_label_sits_beside_the_state_its_readout_takes():
+    diagram = lh.draw_bidirectional_readouts(steps=5)
+    for ax, highlighted_x in zip(diagram.axes, (6.5, 0.5), strict=True):  # step T, then step 1
+        (text,) = [t for t in ax.texts if r"\overleftarrow{h}" in t.get_text()]
+        x, _ = text.get_position()
+        assert abs(x - highlighted_x) < 1.0, (text.get_text(), x)  # next to that box
+        assert text.get_ha() == ("left" if x > highlighted_x else "right")  # pointing away
+
+
 # ---------------------------------------------------------------- windowing and the split
 
 

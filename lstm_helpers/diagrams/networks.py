@@ -233,11 +233,11 @@ def draw_bidirectional_readouts(steps: int = 5, axes: np.ndarray | None = None) 
             axes[1],
             0,
             "torch.cat([h_n[-2], h_n[-1]], dim=1)",
-            rf"$\overleftarrow{{h}}_1$ has read ${last} \dots x_1$: all",
+            r"$\overleftarrow{h}_1$ has read" + "\n" + rf"${last} \dots x_1$: all",
         ),
     ]
     for ax, backward_at, title, backward_text in panels:
-        canvas(ax, (8, 2.8), (-0.2, right), (-1.1, 3.05))
+        canvas(ax, (8, 2.8), (-2.2, right), (-1.1, 3.05))  # room on the left for a label
         fwd_y, x_y, bwd_y = 2.55, 1.6, 0.65  # the inputs sit between the two directions
         for t, x in enumerate(xs):
             rows = ((fwd_y, "fwd", "i", t == steps - 1), (bwd_y, "bwd", "f", t == backward_at))
@@ -259,7 +259,11 @@ def draw_bidirectional_readouts(steps: int = 5, axes: np.ndarray | None = None) 
             fontsize=9.5,
             color=COLORS["i"],
         )
-        label(ax, (text_x, bwd_y), backward_text, ha="left", fontsize=9.5, color=COLORS["f"])
+        # The backward label sits beside the state the readout takes: right of it, or left.
+        at_right = backward_at == steps - 1
+        beside = (text_x, bwd_y) if at_right else (xs[0] - 0.75, bwd_y)
+        ha = "left" if at_right else "right"
+        label(ax, beside, backward_text, ha=ha, fontsize=9.5, color=COLORS["f"])
         # What each half has read, as brackets under the backward row.
         _bracket(ax, xs[0] - 0.4, xs[-1] + 0.4, -0.2, COLORS["i"], down=True)
         lo = xs[backward_at] if backward_at == steps - 1 else xs[0]
