@@ -54,6 +54,7 @@ from lstm_helpers.classification import (
     confusion_matrix,
     fit_classifier,
     make_class_loader,
+    periodogram_classify,
     wave_classes,
 )
 from lstm_helpers.config import (
@@ -208,6 +209,7 @@ from lstm_helpers.sequences import (
     rollout_per_step,
     stream_chunks,
     stream_errors,
+    stream_position_means,
     train_stateful,
 )
 from lstm_helpers.summary_baselines import (
@@ -331,6 +333,7 @@ __all__ = [
     "next_char_probs",
     "pad_sequences",
     "per_step_windows",
+    "periodogram_classify",
     "perplexity",
     "persistence",
     "plot_autocorrelation",
@@ -385,6 +388,7 @@ __all__ = [
     "split_sonnets",
     "stream_chunks",
     "stream_errors",
+    "stream_position_means",
     "summary_features",
     "temperature_probs",
     "text_chunks",
