@@ -139,7 +139,14 @@ def plot_clipping_runs(
             epochs, unclipped.train_loss, "^-.", color=REFERENCE, ms=4, label="train, no clipping"
         )
     if diverged:  # not when: that differs from one CPU to another
-        ax_loss.text(0.35, 0.85, "without clipping: diverged (NaN)", transform=ax_loss.transAxes)
+        ax_loss.text(
+            0.5,
+            0.92,
+            "without clipping: diverged (NaN)",
+            ha="center",
+            va="top",
+            transform=ax_loss.transAxes,
+        )  # centred, so it stays inside the axes
     legend_outside(ax_loss)
     return axes
 
