@@ -54,6 +54,7 @@ from lstm_helpers.classification import (
     confusion_matrix,
     fit_classifier,
     make_class_loader,
+    periodogram_classify,
     wave_classes,
 )
 from lstm_helpers.config import (
@@ -210,6 +211,7 @@ from lstm_helpers.sequences import (
     rollout_per_step,
     stream_chunks,
     stream_errors,
+    stream_position_means,
     train_stateful,
 )
 from lstm_helpers.summary_baselines import (
@@ -334,6 +336,7 @@ __all__ = [
     "next_char_probs",
     "pad_sequences",
     "per_step_windows",
+    "periodogram_classify",
     "perplexity",
     "persistence",
     "plot_autocorrelation",
@@ -389,6 +392,7 @@ __all__ = [
     "split_sonnets",
     "stream_chunks",
     "stream_errors",
+    "stream_position_means",
     "summary_features",
     "temperature_probs",
     "text_chunks",

@@ -10,6 +10,8 @@ Shape legend: M windows, T steps per window, F features, B batch, C classes.
 Labels are int64 class indices of shape (M,), as `nn.CrossEntropyLoss` expects (not one-hot,
 not float, not (M, 1): `lh.make_loader` is for regression targets and rejects them).
 `fit_classifier` trains a classifier on such windows and labels with `fit` and cross-entropy.
+`periodogram_classify` is the rival with no training at all: the period with the strongest
+Fourier component (weighted by the ring-down envelope when it is known).
 """
 
 from __future__ import annotations
@@ -60,6 +62,31 @@ def wave_classes(
         X *= np.exp(-np.arange(t_len) / decay)  # (T,) envelope, broadcast over windows
     X += rng.normal(0.0, noise_std, size=X.shape) if noise_std > 0 else 0.0
     return X[:, :, None].astype(np.float32), labels.astype(np.int64)
+
+
+def periodogram_classify(
+    X: np.ndarray | torch.Tensor,
+    periods: tuple[float, ...],
+    decay: float | None = None,
+) -> np.ndarray:
+    """A rule with no training: the class whose period has the largest DFT magnitude.
+
+    Class k scores |sum_t w_t x_t exp(-2 pi i t / periods[k])|, with w_t = exp(-t / decay)
+    (the ring-down envelope of `wave_classes`) or 1 without `decay`. It knows the candidate
+    periods (and the envelope, if given), which a trained model must learn from its windows.
+    Shape: X (M, T, 1) or (M, T) -> (M,) int64 class indices.
+    """
+    x = _checks.as_numpy(X, np.float64)
+    if x.ndim == 3 and x.shape[2] == 1:
+        x = x[:, :, 0]  # (M, T, 1) -> (M, T)
+    if x.ndim != 2:
+        raise ValueError(f"X must be (windows, steps, 1) or (windows, steps), got {x.shape}.")
+    if len(periods) < 2 or any(not (p > 0) for p in periods):
+        raise ValueError(f"periods must hold at least two positive periods, got {periods!r}.")
+    t = np.arange(x.shape[1])
+    weights = np.ones(len(t)) if decay is None else np.exp(-t / decay)  # (T,)
+    waves = np.exp(-2j * np.pi * t[:, None] / np.asarray(periods, dtype=np.float64))  # (T, C)
+    return np.abs((x * weights) @ waves).argmax(axis=1).astype(np.int64)  # (M, C) -> (M,)
 
 
 def class_tensors(X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> Pair:

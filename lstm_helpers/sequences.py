@@ -11,7 +11,8 @@
   series out as B parallel streams cut into consecutive chunks, and `train_stateful` carries
   (h, c) from each chunk into the next, detaching it so each backward pass stays in its chunk
   (`carry=False` trains the same chunks statelessly, for comparison); `stream_errors` measures
-  the error at each position of a chunk, with or without the carried state.
+  the error at each position of a chunk, with or without the carried state, and
+  `stream_position_means` averages any other forecaster's per-step errors the same way.
 
 Shape legend: N points in a series, M windows, T steps, F features, B batch (streams),
 H hidden size, K forecast steps.
@@ -292,6 +293,27 @@ def stream_errors(
             total[:t_len] += err.float().mean(dim=2).sum(dim=0).cpu()  # (B, T, O) -> (T,)
             count[:t_len] += x.size(0)
             hidden = new_hidden
+    return total / count
+
+
+def stream_position_means(
+    step_values: np.ndarray | torch.Tensor, batch_size: int, chunk_length: int
+) -> torch.Tensor:
+    """Per-step values averaged at each position of a chunk, laid out as `stream_chunks` does.
+
+    `step_values[i]` belongs to the prediction of `series[i + 1]` (one value per target, e.g. a
+    baseline's squared errors), so the result lines up with `stream_errors` position by
+    position: the same steps of the series are averaged at each position.
+    Shape: step_values (N - 1,) -> (T,) with T = chunk_length, on the CPU.
+    """
+    values = torch.as_tensor(_checks.as_numpy(step_values, np.float64)).reshape(-1)
+    padded = torch.cat([values.new_zeros(1), values])  # (N,): targets start at index 1
+    chunks = stream_chunks(padded, batch_size=batch_size, chunk_length=chunk_length)
+    total, count = torch.zeros(chunk_length), torch.zeros(chunk_length)
+    for _, y in chunks:
+        t_len = y.size(1)
+        total[:t_len] += y[:, :, 0].sum(dim=0).float()  # (B, T, 1) -> (T,)
+        count[:t_len] += y.size(0)
     return total / count
 
 

@@ -266,6 +266,9 @@ def test_sliders_and_train_button_retrain_in_a_real_browser(lab: Lab) -> None:
             # Choosing is done: the test set, once, for the run with the lowest validation MSE.
             explorer.get_by_role("button", name="Test best run").click()
             expect(explorer.locator(".lstm-explorer-test")).to_contain_text("test MSE")
+            # Once: a second press is refused, and says so.
+            explorer.get_by_role("button", name="Test best run").click()
+            expect(explorer.locator(".lstm-explorer-status")).to_contain_text("Refused")
             explorer.scroll_into_view_if_needed()
             page.screenshot(path=str(shot))
             clipper = page.locator(".lstm-explorer").nth(1)  # the gradient-clipping explorer

@@ -21,6 +21,23 @@ def test_wave_classes_shapes_dtypes_and_seed():
     assert not np.array_equal(X, X3)
 
 
+def test_periodogram_classify_names_clean_periods_and_uses_the_envelope():
+    periods = (6.0, 8.0, 10.0)
+    X, y = lh.wave_classes(60, seq_length=40, periods=periods, noise_std=0.0)
+    np.testing.assert_array_equal(lh.periodogram_classify(X, periods), y)  # (M, T, 1)
+    np.testing.assert_array_equal(lh.periodogram_classify(X[:, :, 0], periods), y)  # (M, T)
+    assert lh.periodogram_classify(X, periods).dtype == np.int64
+    # Ringing down, the evidence sits at the start: weighting by the envelope helps.
+    X, y = lh.wave_classes(400, seq_length=40, periods=periods, noise_std=0.5, decay=10, seed=1)
+    plain = np.mean(lh.periodogram_classify(X, periods) == y)
+    matched = np.mean(lh.periodogram_classify(X, periods, decay=10) == y)
+    assert matched > plain + 0.1
+    with pytest.raises(ValueError, match="two positive periods"):
+        lh.periodogram_classify(X, (6.0,))
+    with pytest.raises(ValueError, match="windows, steps"):
+        lh.periodogram_classify(np.zeros((2, 3, 2)), periods)
+
+
 def test_wave_classes_without_noise_has_the_class_period():
     X, y = lh.wave_classes(num_windows=30, seq_length=40, periods=(5.0, 8.0), noise_std=0.0)
     for window, label in zip(X[:, :, 0], y, strict=True):

@@ -244,6 +244,30 @@ def test_stream_errors_per_position_with_and_without_the_carried_state():
     assert absolute.shape == (10,) and not torch.allclose(absolute, expected)
 
 
+def test_stream_position_means_line_up_with_stream_errors():
+    torch.manual_seed(0)
+    model = lh.PerStepLSTM(hidden_size=3)
+    series = np.sin(np.arange(95) / 3)
+    chunks = lh.stream_chunks(series, batch_size=2, chunk_length=10)
+    with torch.no_grad(), lh.eval_mode(model):
+        pred, _ = model(torch.cat([x for x, _ in chunks], dim=1))  # (B, 47, 1), state carried
+    whole_y = torch.cat([y for _, y in chunks], dim=1)
+    sq = ((pred - whole_y) ** 2)[:, :, 0]  # (B, 47): row b predicts series[b * 47 + 1 + i]
+    step_errors = np.zeros(len(series) - 1)  # one per target, series[1:]
+    for b in range(2):
+        step_errors[b * 47 : (b + 1) * 47] = sq[b].numpy()
+    means = lh.stream_position_means(step_errors, batch_size=2, chunk_length=10)
+    torch.testing.assert_close(means, lh.stream_errors(model, chunks, carry=True))
+    # Each position averages the targets it holds: with values = target index, position t
+    # of row b, chunk k is b * 47 + 10 k + t + 1.
+    index_means = lh.stream_position_means(np.arange(1.0, 95.0), batch_size=2, chunk_length=10)
+    expected = [
+        np.mean([b * 47 + k + t + 1 for b in (0, 1) for k in range(0, 47, 10) if k + t < 47])
+        for t in range(10)
+    ]
+    torch.testing.assert_close(index_means, torch.tensor(expected, dtype=torch.float32))
+
+
 def test_stream_errors_and_train_stateful_reject_bad_chunks():
     model = lh.PerStepLSTM(hidden_size=3)
     chunks = lh.stream_chunks(np.arange(50.0), batch_size=2, chunk_length=5)

@@ -282,6 +282,88 @@ def test_runs_are_ranked_by_validation_and_tested_once_on_request(explorer):
     assert good.test_metrics == expected
 
 
+def test_the_test_set_is_used_once_and_a_second_press_is_refused(explorer):
+    first = explorer.run(lr=2e-2)
+    explorer.test_button.click()
+    assert explorer.tested is first and first.test_metrics is not None
+    line = explorer.test_line.value
+    assert "now used" in line and "refused until <b>Reset</b>" in line
+
+    better = explorer.run(lr=3e-2, max_epochs=4)  # more runs after the look...
+    assert better.val_mse < first.val_mse
+    explorer.test_button.click()  # ...and a second press: refused, nothing else is scored
+    assert better.test_metrics is None and explorer.tested is first
+    assert "Refused" in explorer.status.value and f"run {first.number}" in explorer.status.value
+    assert explorer.test_line.value == line  # the first (and only) test score stays shown
+    with pytest.raises(ValueError, match="already used"):
+        explorer.evaluate_test()  # from code it raises
+
+    explorer.reset()  # a new comparison may use it again
+    assert explorer.tested is None and explorer.test_line.value == ""
+    again = explorer.run()
+    assert explorer.evaluate_test() is again and again.test_metrics is not None
+
+
+def test_the_best_run_is_chosen_among_runs_on_the_same_data_and_seed(explorer):
+    seed0 = [explorer.run(lr=lr, seed=0) for lr in (1e-3, 2e-2)]
+    lucky = explorer.run(seed=1)  # another seed: not in the comparison of seed-0 runs
+    noisy = explorer.run(seed=0, noise_std=0.2)  # another series: its errors are larger
+    assert runner.best_run(explorer.runs) is not noisy
+    assert runner.best_run(explorer.runs, like=lucky) is lucky
+    assert runner.comparable(explorer.runs, noisy) == [noisy]
+    assert runner.best_run(explorer.runs, like=seed0[0]) is min(seed0, key=lambda r: r.val_mse)
+    explorer.set(noise_std=0.0)
+    newest = explorer.run(lr=1e-3)  # the newest run decides which runs compete
+    best = explorer.evaluate_test()
+    assert best in [*seed0, newest] and best.settings["seed"] == 0
+    assert "of 3 runs with noise 0, seed 0" in explorer.test_line.value
+    assert f"<b>{best.val_mse:.3g}</b>" in explorer.table.value  # bold: the same choice
+
+
+# Settings that the notebook, its exercises and docs/teaching.md ask learners to set with the
+# mouse: each must be a value the control stops at, so learners repeat those numbers exactly.
+MENTIONED = {
+    "lr": (1e-4, 1e-3, 1e-2, 2e-2, 0.1, 0.3, 1.0),
+    "clip_norm": (0.01, 0.03, 0.1, 1.0, 10.0),
+    "target_loss": (1e-4,),
+    "hidden_size": (1, 2, 4, 8, 32),
+    "num_layers": (1, 2),
+    "dropout": (0.3,),
+    "seq_length": (1, 2, 5, 20, 50),
+    "max_epochs": (8, 100),
+    "batch_size": (8, 256),
+    "noise_std": (0.2,),
+}
+
+
+def stops_at(control, value) -> bool:
+    """True if dragging `control` can land exactly on `value`."""
+    if isinstance(control, OptionalLogSlider):
+        return value in control.values
+    if hasattr(control, "options"):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        return value in options
+    steps = (value - control.min) / control.step
+    return control.min <= value <= control.max and abs(steps - round(steps)) < 1e-9
+
+
+@pytest.mark.parametrize("name", sorted(MENTIONED))
+def test_the_sliders_stop_at_the_values_the_notebook_and_notes_use(name):
+    ex = clipping_explorer() if name == "clip_norm" else Explorer(background=False)
+    control = ex.controls[name]
+    missing = [v for v in MENTIONED[name] if not stops_at(control, v)]
+    assert not missing, f"the {name} control cannot be moved to {missing}"
+    if name in ("lr", "clip_norm"):  # and exactly: 0.3, not 3 * 0.1 = 0.30000000000000004
+        assert 0.3 in (control.values if name == "clip_norm" else dict(control.options).values())
+
+
+def test_the_loss_plot_says_the_run_keeps_its_last_epoch(explorer):
+    explorer.run(max_epochs=3)
+    legend = explorer.figures["losses"].axes[0].get_legend()
+    labels = " ".join(t.get_text() for t in legend.get_texts())
+    assert "keeps" in labels and "last epoch" in labels and "best (" not in labels
+
+
 def test_testing_needs_a_run_that_learned(explorer):
     with pytest.raises(ValueError, match="no run to test"):
         explorer.evaluate_test()

@@ -3,8 +3,10 @@
 `make_controls(defaults, max_window)` builds a slider, dropdown or box per setting of
 `runner.DEFAULTS`; `check_value(controls, name, value)` refuses, with a ValueError that names
 the allowed range, a value the control cannot show (so `Explorer.set` fails before anything
-moves). `OptionalLogSlider` is a log-scale slider with an on/off box, for settings that can
-be off (`None`): clipping and the validation target.
+moves). Settings that span decades (learning rate, clipping, target) move over the values
+1, 2, 3, 5 of each decade (`log_values`), so a learner reaches 0.3 or 0.03 exactly, as the
+notebook and the teaching notes use them. `OptionalLogSlider` adds an on/off box, for
+settings that can be off (`None`): clipping and the validation target.
 """
 
 from __future__ import annotations
@@ -47,10 +49,34 @@ COLUMNS = (
 )
 CONTROL_WIDTH, LABEL_WIDTH = 370, 120  # px
 BATCH_SIZES = [8, 16, 32, 64, 128, 256]
+MANTISSAS = (1, 2, 3, 5)  # the values of each decade a log-scale slider stops at
+
+
+def log_values(low: int, high: int) -> list[float]:
+    """1, 2, 3 and 5 times each power of ten from 10**low, up to 10**high itself.
+
+    Written as decimal literals, so 0.3 is 0.3 (not 3 * 0.1 = 0.30000000000000004).
+    Shape: none.
+    """
+    if low >= high:
+        raise ValueError(f"low must be below high (exponents of 10), got {low} and {high}.")
+    values = [float(f"{m}e{e}") for e in range(low, high) for m in MANTISSAS]
+    return [*values, float(f"1e{high}")]
+
+
+def log_options(low: int, high: int, fmt: str = "g") -> list[tuple[str, float]]:
+    """(label, value) pairs of `log_values(low, high)` for a SelectionSlider.
+
+    Shape: none.
+    """
+    return [(format(v, fmt), v) for v in log_values(low, high)]
 
 
 class OptionalLogSlider(widgets.HBox):
-    """A log-scale slider with an on/off checkbox: `value` is a float, or None while off."""
+    """A log-scale slider with an on/off checkbox: `value` is a float, or None while off.
+
+    The slider stops at 1, 2, 3 and 5 times each power of ten from 10**min to 10**max.
+    """
 
     value = traitlets.Float(None, allow_none=True)
 
@@ -59,11 +85,10 @@ class OptionalLogSlider(widgets.HBox):
         value: float | None,
         *,
         description: str,
-        min: float,  # exponents of 10, as FloatLogSlider takes them
-        max: float,
+        min: int,  # exponents of 10
+        max: int,
         on_value: float = 1.0,
-        step: float = 0.25,
-        readout_format: str = ".2g",
+        label_format: str = "g",
     ) -> None:
         self.toggle = widgets.Checkbox(
             value=value is not None,
@@ -71,13 +96,9 @@ class OptionalLogSlider(widgets.HBox):
             indent=False,
             layout=widgets.Layout(width=f"{LABEL_WIDTH + 4}px"),
         )
-        self.slider = widgets.FloatLogSlider(
+        self.slider = widgets.SelectionSlider(
+            options=log_options(min, max, label_format),
             value=on_value if value is None else value,
-            base=10,
-            min=min,
-            max=max,
-            step=step,
-            readout_format=readout_format,
             continuous_update=False,
             disabled=value is None,
             layout=widgets.Layout(width=f"{CONTROL_WIDTH - LABEL_WIDTH - 4}px"),
@@ -90,9 +111,14 @@ class OptionalLogSlider(widgets.HBox):
         self.observe(self._to_parts, "value")
 
     @property
+    def values(self) -> list[float]:
+        """Every value the slider can show, smallest first."""
+        return [v for _, v in self.slider.options]
+
+    @property
     def bounds(self) -> tuple[float, float]:
         """The smallest and largest value the slider can show."""
-        return 10.0**self.slider.min, 10.0**self.slider.max
+        return self.values[0], self.values[-1]
 
     def _from_parts(self, _change: dict) -> None:
         self.slider.disabled = not self.toggle.value
@@ -147,9 +173,7 @@ def make_controls(defaults: dict[str, Any], max_window: int) -> dict[str, widget
             style=style,
             layout=wide,
         ),
-        "lr": slider(
-            widgets.FloatLogSlider, "lr", base=10, min=-4, max=0, step=0.1, readout_format=".2g"
-        ),
+        "lr": slider(widgets.SelectionSlider, "lr", options=log_options(-4, 0)),
         "clip_norm": OptionalLogSlider(
             d["clip_norm"], description=LABELS["clip_norm"], min=-2, max=2
         ),
@@ -160,7 +184,7 @@ def make_controls(defaults: dict[str, Any], max_window: int) -> dict[str, widget
             min=-6,
             max=-2,
             on_value=1e-4,
-            readout_format=".0e",
+            label_format=".0e",
         ),
         "batch_size": slider(widgets.SelectionSlider, "batch_size", options=BATCH_SIZES),
         # From 1 (a single value cannot tell rising from falling); long windows need a long
@@ -187,24 +211,22 @@ def check_value(controls: dict[str, widgets.Widget], name: str, value: Any) -> N
         raise ValueError(f"unknown setting {name!r}; the settings are {list(controls)}.")
     w = controls[name]
     label = LABELS[name]
-    if isinstance(w, (widgets.Dropdown, widgets.SelectionSlider)):
-        allowed = [v for _, v in w.options] if isinstance(w.options[0], tuple) else list(w.options)
-        if value not in allowed:
-            raise ValueError(f"{name} ({label}) must be one of {allowed}, got {value!r}.")
-        return
     if isinstance(w, OptionalLogSlider):
         if value is None:
             return
-        low, high = w.bounds
-    elif isinstance(w, widgets.FloatLogSlider):
-        low, high = w.base**w.min, w.base**w.max
-    else:
-        low, high = w.min, w.max
+        w = w.slider  # one of its values, as below
+    if isinstance(w, (widgets.Dropdown, widgets.SelectionSlider)):
+        allowed = [v for _, v in w.options] if isinstance(w.options[0], tuple) else list(w.options)
+        if isinstance(value, bool) or value not in allowed:
+            off = " or None (off)" if w is not controls[name] else ""
+            shown = ", ".join(format(v, "g") if isinstance(v, float) else repr(v) for v in allowed)
+            raise ValueError(f"{name} ({label}) must be one of {shown}{off}, got {value!r}.")
+        return
+    low, high = w.min, w.max
     integral = isinstance(w, (widgets.IntSlider, widgets.BoundedIntText))
     ok_type = isinstance(value, int) if integral else isinstance(value, (int, float))
     if isinstance(value, bool) or not ok_type or not low <= value <= high:
         kind = "an integer" if integral else "a number"
-        off = " or None (off)" if isinstance(w, OptionalLogSlider) else ""
         raise ValueError(
-            f"{name} ({label}) must be {kind} from {low:g} to {high:g}{off}, got {value!r}."
+            f"{name} ({label}) must be {kind} from {low:g} to {high:g}, got {value!r}."
         )

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from lstm_helpers.explorer.runner import CELL_LABELS, DEFAULTS, RunResult, best_run
+from lstm_helpers.explorer.runner import CELL_LABELS, DEFAULTS, SAME_DATA, RunResult, best_run
 from lstm_helpers.plots import plot_grad_norms, plot_losses, plot_predictions
 from lstm_helpers.training import History
 
@@ -71,6 +71,12 @@ def draw(
     n = f"Run {result.number}: " if result is not None else ""
     if name == "losses":
         plot_losses(history, ax=ax, title=title or f"{n}loss per epoch")
+        for line in ax.get_lines():  # the explorer scores the last epoch, not the best one
+            if line.get_label().startswith("best"):
+                line.set_label(
+                    f"lowest validation\n(epoch {history.best_epoch});\nthe run keeps\n"
+                    "its last epoch"
+                )
         if not history.train_loss:
             ax.text(0.5, 0.5, "diverged in epoch 1", ha="center", transform=ax.transAxes)
     elif name == "predictions" and result is not None:
@@ -140,26 +146,41 @@ def metrics_html(result: RunResult, *, clipping: bool = False) -> str:
     )
 
 
+def data_text(result: RunResult) -> str:
+    """ "noise 0, seed 0": the settings a run shares with the runs it is compared with."""
+    s = result.settings
+    return ", ".join(f"{SHORT_LABELS[n]} {format_setting(n, s[n])}" for n in SAME_DATA)
+
+
 def test_html(result: RunResult, runs: int) -> str:
     """The one line that shows a test score: the chosen run's, with why it is shown once."""
     assert result.test_metrics is not None
     return (
         f"<b>Test</b> · run {result.number}, the lowest validation MSE of {runs} run"
-        f"{'s' if runs > 1 else ''}: test MSE {result.test_metrics.mse:.3g} (validation "
-        f"{result.val_mse:.3g}). Report this number, and choose nothing by it: a test score "
-        "that picks settings is one more validation score, and no longer says how the model "
-        "does on data it has never influenced."
+        f"{'s' if runs > 1 else ''} with {data_text(result)}: test MSE "
+        f"{result.test_metrics.mse:.3g} (validation {result.val_mse:.3g}). The test set is now "
+        "used: report this number and choose nothing by it (a test score that picks settings is "
+        "one more validation score). Pressing again is refused until <b>Reset</b>."
+    )
+
+
+def refused_text(tested: RunResult) -> str:
+    """Why a second look at the test set is refused (for the status line and the error)."""
+    return (
+        f"Refused: the test set was already used, for run {tested.number}. A second look after "
+        "more runs would make it one more validation set. Reset (reset()) starts a new "
+        "comparison."
     )
 
 
 def table_html(runs: list[RunResult], last: int = 12) -> str:
     """The past runs, newest first, with the settings that differ; the best validation MSE bold."""
+    best = best_run(runs, like=runs[-1]) if runs else None  # among runs like the newest
     runs = runs[-last:]
     settings = [r.settings for r in runs]
     cols = [c for c in DEFAULTS if len({repr(s[c]) for s in settings}) > 1]
     cols = cols or ["cell", "hidden_size"]
     head = "".join(f"<th>{SHORT_LABELS[c]}</th>" for c in cols)
-    best = best_run(runs)
     tested = any(r.test_metrics is not None for r in runs)
     rows = []
     for r, s in zip(reversed(runs), reversed(settings), strict=True):
@@ -176,8 +197,9 @@ def table_html(runs: list[RunResult], last: int = 12) -> str:
         )
     test_head = "<th>test MSE</th>" if tested else ""
     return (
-        "<details open><summary><b>Past runs</b> (newest first; the settings that differ; the "
-        "lowest validation MSE in bold)</summary><table style='border-collapse:collapse;"
+        "<details open><summary><b>Past runs</b> (newest first; the settings that differ; in "
+        "bold the lowest validation MSE of the runs with the newest run's noise and seed)"
+        "</summary><table style='border-collapse:collapse;"
         "line-height:1.3;white-space:nowrap;font-size:90%' cellpadding='4'>"
         f"<tr><th>run</th>{head}<th>epochs</th><th>val MSE</th>{test_head}<th>s</th>"
         f"<th>ended</th></tr>{''.join(rows)}</table></details>"

@@ -278,9 +278,29 @@ def evaluate_test(result: RunResult) -> Metrics:
     return result.test_metrics
 
 
-def best_run(runs: list[RunResult]) -> RunResult | None:
-    """The run with the lowest validation MSE among those that learned, or None."""
-    ok = [r for r in runs if not r.failed and math.isfinite(r.val_mse)]
+# Runs compared with each other share these settings: the same series and noise, and the same
+# seed (initial weights, batch order). A lower validation MSE on other data, or with another
+# seed, can be easier data or a luckier start rather than better settings.
+SAME_DATA = ("noise_std", "seed")
+
+
+def comparable(runs: list[RunResult], like: RunResult) -> list[RunResult]:
+    """The runs with the same `SAME_DATA` settings as `like` (itself included), in order.
+
+    Shape: none.
+    """
+    key = {name: like.settings[name] for name in SAME_DATA}
+    return [r for r in runs if all(r.settings[n] == v for n, v in key.items())]
+
+
+def best_run(runs: list[RunResult], like: RunResult | None = None) -> RunResult | None:
+    """The run with the lowest validation MSE among those that learned, or None.
+
+    With `like`, only runs on the same data and seed as `like` compete (`comparable`).
+    Shape: none.
+    """
+    pool = runs if like is None else comparable(runs, like)
+    ok = [r for r in pool if not r.failed and math.isfinite(r.val_mse)]
     return min(ok, key=lambda r: r.val_mse, default=None)
 
 

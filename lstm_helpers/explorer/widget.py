@@ -8,7 +8,7 @@ the result with `drawing`; use it from code as well as with the mouse:
     explorer                                        # the controls, in JupyterLab
 
 Runs are compared by validation MSE; **Test best run** (`evaluate_test()`) scores the chosen
-run on the test windows, once. In a Jupyter kernel, clicks and slider releases train in a
+run on the test windows, once: a second press is refused until **Reset**. In a Jupyter kernel, clicks and slider releases train in a
 worker process (`background.py`), so the kernel and the learner's random state are left
 alone, with the same results as `run()`. (A script that sets `background=True` must guard
 its entry point with `if __name__ == "__main__":`, as "spawn" re-imports it.)
@@ -37,6 +37,7 @@ from lstm_helpers.explorer.runner import (
     DEFAULTS,
     RunResult,
     best_run,
+    comparable,
     configs_for,
     evaluate_test,
     run_experiment,
@@ -88,6 +89,7 @@ class Explorer:
         self.train_config = train_config or BASE_TRAIN  # keeps the last epoch's weights
         self.background = _in_kernel() if background is None else background
         self.runs: list[RunResult] = []
+        self.tested: RunResult | None = None  # the run whose test score is shown, until reset()
         self.shown = shown
         self._quiet = False  # True while set()/reset() change several controls at once
         self._background = BackgroundRuns(
@@ -109,7 +111,8 @@ class Explorer:
         self.test_button = widgets.Button(
             description="Test best run",
             icon="flag-checkered",
-            tooltip="score the run with the lowest validation MSE on the test windows, once",
+            tooltip="score the run with the lowest validation MSE on the test windows, once; "
+            "Reset starts a new comparison",
         )
         self.auto_train = widgets.Checkbox(
             value=auto_train, description="train when a control is released", indent=False
@@ -130,7 +133,7 @@ class Explorer:
         }
         self.train_button.on_click(self._guarded(lambda _b: self.request()))
         self.reset_button.on_click(self._guarded(lambda _b: self.reset()))
-        self.test_button.on_click(self._guarded(lambda _b: self.evaluate_test()))
+        self.test_button.on_click(self._guarded(lambda _b: self._test_once()))
         for control in self.controls.values():
             control.observe(self._guarded(self._on_change), "value")
         self.widget = self._layout(title)
@@ -234,6 +237,7 @@ class Explorer:
         self.wait()
         self._apply(self.defaults)
         self.runs.clear()
+        self.tested = None
         self.table.value = self.test_line.value = ""
         self.metrics.value = "No run yet."
         self.progress.value, self.progress.bar_style = 0, ""
@@ -285,21 +289,31 @@ class Explorer:
         return self.runs[-1] if self.runs else None
 
     def evaluate_test(self) -> RunResult:
-        """Score the run with the lowest validation MSE on the test windows, and show it.
+        """Score the chosen run on the test windows and show it, once: then refuse until reset().
 
-        The test windows take no part in choosing: call this once, after the runs you compare.
+        The chosen run: the lowest validation MSE among runs on the newest run's data and seed.
         """
         self.wait()
-        best = best_run(self.runs)
+        if self.tested is not None:
+            raise ValueError(drawing.refused_text(self.tested))
+        best = best_run(self.runs, like=self.runs[-1]) if self.runs else None
         if best is None:
             raise ValueError(
                 "no run to test yet: train some runs first (every run so far failed or none "
                 "ran), then test the one with the lowest validation MSE."
             )
         evaluate_test(best)
-        self.test_line.value = drawing.test_html(best, len(self.runs))
+        self.tested = best
+        self.test_line.value = drawing.test_html(best, len(comparable(self.runs, best)))
         self.table.value = drawing.table_html(self.runs)
         return best
+
+    def _test_once(self) -> None:
+        """The Test best run button: test, or say in the status line why it refuses."""
+        if self.tested is None:
+            self.evaluate_test()
+        else:
+            self.status.value = drawing.status_html(drawing.refused_text(self.tested), "warning")
 
     def close(self) -> None:
         """End the worker process and the relay thread, and close the widgets."""
