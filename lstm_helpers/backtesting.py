@@ -15,6 +15,8 @@ difference between two forecasters can be trusted.
 
 `fit_lstm_forecaster` is notebook 07's training recipe in one call: scale what lies before
 the cut-off, keep its last months to decide when to stop, train, wrap in a ScaledForecaster.
+`LSTMRecipe(network="mlp")` trains a `WindowMLP` on the same windows instead: the
+non-recurrent rival, with the same recipe and seeds.
 
 Shape legend: N months, F folds, S seeds, M forecast origins of a fold, T window, K horizon.
 """
@@ -29,7 +31,7 @@ import numpy as np
 
 from lstm_helpers import _checks
 from lstm_helpers._checks import ArrayLike, as_numpy
-from lstm_helpers.baselines import fit_ar, persistence, seasonal_naive
+from lstm_helpers.baselines import WindowMLP, fit_ar, persistence, seasonal_naive
 from lstm_helpers.config import TrainConfig
 from lstm_helpers.data import make_loader
 from lstm_helpers.evaluation import regression_metrics
@@ -92,13 +94,18 @@ def make_folds(
     return folds
 
 
+NETWORKS = ("lstm", "mlp")
+
+
 @dataclass(frozen=True)
 class LSTMRecipe:
     """How `fit_lstm_forecaster` trains an LSTM at a cut-off (notebook 07's settings).
 
     `changes=True` models the monthly changes, else the levels; `stop_months` is how many of
     the last months before the cut-off are kept to decide when to stop (early stopping);
-    `bounded=True` squashes the output into (0, 1) with a sigmoid (`BoundedOutput`).
+    `bounded=True` squashes the output into (0, 1) with a sigmoid (`BoundedOutput`);
+    `network="mlp"` trains a `WindowMLP` reading the whole window (two ReLU layers of
+    `hidden_size`) in place of the LSTM, with everything else the same.
     """
 
     seq_length: int = 25  # T: months of levels per window (T - 1 changes)
@@ -111,6 +118,7 @@ class LSTMRecipe:
     max_epochs: int = 300
     stop_months: int = 24
     bounded: bool = False
+    network: str = "lstm"  # "lstm", or "mlp": a WindowMLP on the whole window, no memory
 
     def __post_init__(self) -> None:
         for name in ("seq_length", "hidden_size", "batch_size", "patience", "max_epochs"):
@@ -119,6 +127,8 @@ class LSTMRecipe:
         _checks.positive_float("lr", self.lr)
         if self.scaler not in KINDS:
             raise ValueError(f"scaler must be one of {KINDS}, got {self.scaler!r}.")
+        if self.network not in NETWORKS:
+            raise ValueError(f"network must be one of {NETWORKS}, got {self.network!r}.")
         if self.changes and self.seq_length < 2:
             raise ValueError(
                 f"windows of changes need at least 2 levels (seq_length >= 2), got {self.seq_length}."
@@ -132,7 +142,7 @@ def fit_lstm_forecaster(
     seed: int = 0,
     scaler: Scaler | None = None,
 ) -> ScaledForecaster:
-    """Train a one-step LSTM on series[:cutoff] the recipe's way; forecasts come back in data units.
+    """Train a one-step LSTM (or the recipe's MLP) on series[:cutoff]; forecasts come back in data units.
 
     The scaler is fitted on the months before the cut-off (pass `scaler` to use another, e.g.
     to show a leak); windows whose target lies in the last `stop_months` of them only decide
@@ -158,7 +168,10 @@ def fit_lstm_forecaster(
     stop = make_loader(*forecast_windows(z, t, 1, start=split), batch_size=1024)
     config = TrainConfig(lr=recipe.lr, max_epochs=recipe.max_epochs, patience=recipe.patience)
     set_seed(seed)
-    model = LSTMPredictor(hidden_size=recipe.hidden_size, num_layers=1, dropout=0.0)
+    if recipe.network == "mlp":
+        model = WindowMLP(lags=t, hidden_size=recipe.hidden_size)  # reads the whole window
+    else:
+        model = LSTMPredictor(hidden_size=recipe.hidden_size, num_layers=1, dropout=0.0)
     if recipe.bounded:
         model = BoundedOutput(model)
     fit(model, train, config, val_loader=stop, progress=False)

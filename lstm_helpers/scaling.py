@@ -8,8 +8,9 @@ A scaler fitted on the whole series tells the model where the test values lie (w
 min-max scaling they land inside [0, 1] by construction); one fitted on the training part
 leaves them where they are, outside [0, 1] if the series grows. Whether that leak changes a
 forecast depends on what can use it: a model with a linear output can absorb any affine change
-of units, while `BoundedOutput` (a sigmoid on the output, a natural choice for data scaled
-to [0, 1]) can never forecast beyond the scaler's maximum, so there the leak decides.
+of units, while for `BoundedOutput` (a sigmoid on the output, a natural choice for data scaled
+to [0, 1]) the scaler decides where the training data sit on the sigmoid: up to 1, where it
+is flat, or below, where it is still steep. There the leak changes results.
 
 Shape legend: N points, F features; statistics are per feature (the last axis).
 """
@@ -114,7 +115,8 @@ class BoundedOutput(nn.Module):
     """A one-step model whose output passes through a sigmoid: always inside (0, 1).
 
     That is the range min-max scaling gives the training data, so it looks natural; but in
-    data units the model can then never forecast above the scaler's maximum. It keeps the
+    data units the model can then never forecast above the scaler's maximum, and training
+    data that reach 1 sit where the sigmoid is flat. It keeps the
     wrapped model's `config`, so rollouts and `ScaledForecaster` accept it.
     """
 

@@ -204,6 +204,20 @@ def test_a_bounded_output_never_forecasts_above_the_scalers_maximum():
     assert forecaster.model.config == forecaster.model.model.config
 
 
+def test_the_mlp_recipe_trains_a_window_mlp_on_the_same_windows():
+    """network="mlp" swaps the LSTM for a WindowMLP reading the whole window; the rest is equal."""
+    series, cut = co2_like(), 150
+    recipe = dataclasses.replace(TINY, network="mlp")
+    forecaster = lh.fit_lstm_forecaster(series, cut, recipe, seed=0)
+    assert isinstance(forecaster.model, lh.WindowMLP)
+    assert forecaster.model.config.lags == 12  # 13 levels -> 12 changes
+    assert forecaster.changes and forecaster.scaler.kind == "standard"
+    X = lh.forecast_windows(series, 13, 6, start=cut)[0]
+    assert forecaster.predict(X, 6).shape == (len(X), 6)
+    again = lh.fit_lstm_forecaster(series, cut, recipe, seed=0)
+    np.testing.assert_array_equal(again.predict(X, 6), forecaster.predict(X, 6))
+
+
 @pytest.mark.parametrize(
     ("changes", "match"),
     [
@@ -212,6 +226,7 @@ def test_a_bounded_output_never_forecasts_above_the_scalers_maximum():
         ({"scaler": "robust"}, "scaler must be one of"),
         ({"seq_length": 1}, "at least 2 levels"),
         ({"stop_months": 0}, "stop_months must be a positive integer"),
+        ({"network": "gru"}, "network must be one of"),
     ],
 )
 def test_recipe_rejects_bad_settings(changes, match):

@@ -74,8 +74,9 @@ def plot_folds(
 ) -> Axes:
     """One row per fold: months fitted on, months kept for stopping, forecast origins, scored months.
 
-    `stop_months` is how many of the last months before each cut-off the LSTM keeps to
-    decide when to stop (early stopping); the other models fit on them too.
+    `stop_months` is how many of the last months before each cut-off the networks keep to
+    decide when to stop (early stopping); the other models fit on them too, and the legend
+    says so (the first bar ends where they begin).
 
     Shape: dates (N,) datetime64[M]; folds from `make_folds` on those dates.
     """
@@ -83,9 +84,10 @@ def plot_folds(
     if not folds:
         raise ValueError("give at least one fold (lh.make_folds).")
     ax = new_axes(ax, figsize=(8, 0.6 * len(folds) + 1.6))
+    stopping = f"last {stop_months} months: networks stop on them,\nthe others fit on them"
     parts = (
         ("fitted on (all models)", "-", "o", 0),
-        (f"last {stop_months} months: when to stop (LSTM)", "--", "s", 1),
+        (stopping, "--", "s", 1),
         ("forecast origins", "-", "^", 2),
         ("scored months (targets)", ":", "D", 4),
     )

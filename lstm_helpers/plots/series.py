@@ -252,28 +252,42 @@ def plot_monthly(
 
 def plot_decomposition(
     parts: Decomposition,
-    magnify: float = 5.0,
     ylabel: str = "value",
     axes: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The trend with what is left (magnified), and the seasonal profile by calendar month.
+    """The trend with what is left (on its own axis, at the right), and the seasonal profile.
 
-    Returns the two Axes. Shape: `parts` from `decompose_monthly`: (N-12,) series, season (12,).
+    The trend is drawn in the upper half against the left axis; what is left, data minus
+    trend, in the lower half against a right axis of its own, so neither reads as the other.
+    Returns the two Axes (the right axis is a twin of the first).
+    Shape: `parts` from `decompose_monthly`: (N-12,) series, season (12,).
     """
     axes = new_axes_grid(axes, 2, "", ncols=2, figsize=(10, 3), width_ratios=[2, 1])
-    offset = 10 * np.floor(parts.trend.min() / 10) - 10  # a round number below the trend
-    axes[0].plot(
-        parts.dates, parts.trend, lw=2, color=PALETTE[0], label="trend (12-month moving average)"
+    low, high = float(parts.trend.min()), float(parts.trend.max())
+    span = max(high - low, 1e-12)
+    trend = axes[0].plot(
+        parts.dates, parts.trend, lw=2, color=PALETTE[0], label="trend (left axis)"
     )
-    axes[0].plot(
+    axes[0].set_ylim(low - 1.2 * span, high + 0.15 * span)  # the trend in the upper half
+    axes[0].set(title="Trend, and what is left", ylabel=ylabel)
+    right = axes[0].twinx()
+    reach = max(float(np.abs(parts.detrended).max()), 1e-12)
+    left_over = right.plot(
         parts.dates,
-        offset + magnify * parts.detrended,
-        lw=0.6,
+        parts.detrended,
+        lw=0.8,
+        ls="--",
         color=PALETTE[1],
-        label=f"{offset:g} + {magnify:g} x (data - trend)",
+        label="data - trend (right axis)",
     )
-    axes[0].set(title=f"Trend, and what is left (magnified {magnify:g}x)", ylabel=ylabel)
-    axes[0].legend(fontsize="small", loc="upper left")  # the trend rises left to right: free
+    right.set_ylim(-1.2 * reach, 3.4 * reach)  # what is left in the lower half
+    right.set_ylabel(f"data - trend, {ylabel}")
+    right.axhline(0.0, lw=0.5, color=GUIDE)
+    # Ticks only where each curve lies, so no value is read off the other curve's axis.
+    axes[0].set_yticks([t for t in axes[0].get_yticks() if low <= t <= high])
+    right.set_yticks([t for t in right.get_yticks() if -reach <= t <= reach])
+    lines = trend + left_over
+    axes[0].legend(lines, [line.get_label() for line in lines], fontsize="small", loc="upper left")
     axes[1].bar(np.arange(1, 13), parts.season, color=PALETTE[0])
     axes[1].set(
         title="Seasonal profile", xlabel="month", ylabel=f"{ylabel} vs trend", xticks=range(1, 13)
