@@ -7,7 +7,8 @@ and cell state of any `LSTMPredictor` by running a `ScratchLSTM` copy of its wei
 `r_squared` measures how much of a quantity a straight line from them explains (in-sample, or
 held out with `least_squares_predict`'s line fitted on other samples), and
 `unit_correlations` how closely each unit follows a feature of a text (`char_states`: a
-character model's states after every character). Plot them with
+character model's states after every character; `held_cell_bits`: its bits per character
+with one cell unit held fixed, an ablation). Plot them with
 `plot_input_gradients` and `plot_gates`.
 `scale_recurrent_weights` makes models for two experiments: a plain RNN whose gradient grows
 backwards through time (explodes), and an LSTM left with only its cell-state path.
@@ -205,20 +206,16 @@ def unit_correlations(
     return np.where(scale > 0, r, 0.0).clip(-1.0, 1.0)
 
 
-@torch.no_grad()
-def char_states(
-    model: CharLSTM, ids: torch.Tensor | np.ndarray
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """The top layer's hidden and cell state after every character, read as one stream.
+def _top_layer(
+    model: CharLSTM, ids: torch.Tensor | np.ndarray, name: str
+) -> tuple[torch.Tensor, ...]:
+    """The top layer's input and every step's h over a text read as one stream, and its weights.
 
-    nn.LSTM returns every step's h but only the last c. Knowing h[t-1], every step's gates
-    come from one matrix product, and c[t] = f[t] * c[t-1] + i[t] * g[t] is then a cheap
-    loop of one multiply-add per character. Runs in eval mode (no dropout). The cell states
-    equal nn.LSTM's to float32 rounding.
-    Shape: ids (N,) -> h (N, H) and c (N, H) on the CPU.
+    Shape: ids (N,) -> input (N, E or H), h (N, H); weights w_ih (4H, in), w_hh (4H, H),
+    bias (4H,), gate order i, f, g, o.
     """
     if not isinstance(model, CharLSTM):
-        raise ValueError(f"char_states needs a CharLSTM, got {type(model).__name__}.")
+        raise ValueError(f"{name} needs a CharLSTM, got {type(model).__name__}.")
     t = torch.as_tensor(ids)
     if t.dim() != 1 or len(t) == 0 or t.is_floating_point() or t.dtype == torch.bool:
         raise ValueError(
@@ -236,19 +233,78 @@ def char_states(
             layer = nn.LSTM(layer_input.size(-1), H, batch_first=True).to(layer_input)
             layer.load_state_dict(weights)
             below, (layer_input, _) = layer_input, layer(layer_input)  # (1, N, H)
-    h = layer_input[0]  # (N, H)
-    h_before = torch.cat([h.new_zeros(1, H), h[:-1]])  # the state each step starts from
-    gates = below[0] @ weights["weight_ih_l0"].t() + h_before @ weights["weight_hh_l0"].t()
-    gates = gates + weights["bias_ih_l0"] + weights["bias_hh_l0"]  # (N, 4H), order i, f, g, o
+    bias = weights["bias_ih_l0"] + weights["bias_hh_l0"]
+    return below[0], layer_input[0], weights["weight_ih_l0"], weights["weight_hh_l0"], bias
+
+
+@torch.no_grad()
+def char_states(
+    model: CharLSTM, ids: torch.Tensor | np.ndarray
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The top layer's hidden and cell state after every character, read as one stream.
+
+    nn.LSTM returns every step's h but only the last c. Knowing h[t-1], every step's gates
+    come from one matrix product, and c[t] = f[t] * c[t-1] + i[t] * g[t] is then a cheap
+    loop of one multiply-add per character. Runs in eval mode (no dropout). The cell states
+    equal nn.LSTM's to float32 rounding.
+    Shape: ids (N,) -> h (N, H) and c (N, H) on the CPU.
+    """
+    below, h, w_ih, w_hh, bias = _top_layer(model, ids, "char_states")  # (N, in), (N, H)
+    h_before = torch.cat([h.new_zeros(1, h.size(1)), h[:-1]])  # the state each step starts from
+    gates = below @ w_ih.t() + h_before @ w_hh.t() + bias  # (N, 4H), order i, f, g, o
     i, f, g, _ = gates.chunk(4, dim=1)
     written = (torch.sigmoid(i) * torch.tanh(g)).cpu().numpy()  # (N, H): i * g, what is written
     keep = torch.sigmoid(f).cpu().numpy()  # (N, H): the forget gate
     c = np.empty_like(written)
-    previous = np.zeros(H, dtype=written.dtype)
+    previous = np.zeros(h.size(1), dtype=written.dtype)
     for step in range(len(c)):  # NumPy: about 10x faster than torch for such tiny steps
         previous = keep[step] * previous + written[step]  # c = f * c + i * g
         c[step] = previous
     return h.cpu(), torch.from_numpy(c)
+
+
+@torch.no_grad()
+def held_cell_bits(
+    model: CharLSTM,
+    ids: torch.Tensor | np.ndarray,
+    units: Iterable[int],
+    values: Iterable[float],
+) -> np.ndarray:
+    """`char_bits` read as one stream, once per unit, with that top-layer cell unit held fixed.
+
+    An ablation: after every character, cell unit units[k] is set to values[k] before h is
+    computed from it, so the model loses what that unit carries. Compare with `char_bits`
+    to see which predictions relied on it. The K runs share one pass, as a batch. Eval mode.
+    Shape: ids (N,), units (K,), values (K,) -> (K, N - 1) bits.
+    """
+    below, h_top, w_ih, w_hh, bias = _top_layer(model, ids, "held_cell_bits")  # (N, in), (N, H)
+    hidden = h_top.size(1)
+    cols = torch.as_tensor(list(units), dtype=torch.int64)
+    held = torch.as_tensor(list(values), dtype=below.dtype, device=below.device)
+    if cols.dim() != 1 or len(cols) == 0 or cols.shape != held.shape:
+        raise ValueError(
+            f"units and values must be two non-empty lists of the same length, got "
+            f"{tuple(cols.shape)} and {tuple(held.shape)}."
+        )
+    if cols.min() < 0 or cols.max() >= hidden:
+        raise ValueError(f"units must be cell units 0..{hidden - 1}, got {cols.tolist()}.")
+    _checks.finite("values", held)
+    t = torch.as_tensor(ids).to(below.device, torch.int64)
+    k, rows, cols = len(cols), torch.arange(len(cols)), cols.to(below.device)
+    gates_in = below[:-1] @ w_ih.t() + bias  # (N - 1, 4H): the input's part of every step
+    h, c = below.new_zeros(k, hidden), below.new_zeros(k, hidden)  # (K, H) each
+    steps = []
+    for step in range(len(gates_in)):
+        i, f, g, o = (gates_in[step] + h @ w_hh.t()).chunk(4, dim=1)  # (K, 4H) -> 4 x (K, H)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        c[rows, cols] = held  # the ablation
+        h = torch.sigmoid(o) * torch.tanh(c)
+        steps.append(h)
+    logits = model.fc(torch.stack(steps, dim=1))  # (K, N - 1, H) -> (K, N - 1, V)
+    nats = nn.functional.cross_entropy(
+        logits.transpose(1, 2), t[1:].expand(k, -1), reduction="none"
+    )  # (K, N - 1)
+    return (nats.double() / math.log(2)).cpu().numpy()
 
 
 def scale_recurrent_weights(model: nn.Module, factor: float) -> nn.Module:

@@ -1,5 +1,6 @@
 """The character language model (language.py): shapes, checks, evaluation, training, sampling."""
 
+import copy
 import math
 
 import numpy as np
@@ -231,6 +232,31 @@ def test_char_states_equal_nn_lstm():
         torch.testing.assert_close(c[t], c_t[-1, 0], atol=1e-5, rtol=1e-4)
     with pytest.raises(ValueError, match="CharLSTM"):
         lh.char_states(lh.LSTMPredictor(), ids)
+
+
+def test_held_cell_bits_equal_a_model_whose_unit_cannot_change():
+    model = small(seed=5, num_layers=2, dropout=0.2)
+    ids = VOCAB.encode(TEXT[:60])
+    held = [(3, 0.5), (11, -0.25)]
+    bits = lh.held_cell_bits(model, ids, units=[u for u, _ in held], values=[v for _, v in held])
+    assert bits.shape == (2, len(ids) - 1)
+    H = model.hidden_size
+    for row, (unit, value) in enumerate(held):
+        frozen = copy.deepcopy(model)  # its top layer's gates force c[unit] = value at every step
+        with torch.no_grad():
+            for name in ("weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"):
+                getattr(frozen.lstm, name)[[unit, H + unit, 2 * H + unit]] = 0.0  # i, f, g rows
+            frozen.lstm.bias_ih_l1[unit] = 50.0  # input gate 1
+            frozen.lstm.bias_ih_l1[H + unit] = -50.0  # forget gate 0
+            frozen.lstm.bias_ih_l1[2 * H + unit] = math.atanh(value)  # candidate g = value
+        np.testing.assert_allclose(bits[row], lh.char_bits(frozen, ids), atol=1e-5)
+    assert np.abs(bits[0] - lh.char_bits(model, ids)).max() > 1e-3  # holding it changes bits
+    with pytest.raises(ValueError, match=r"cell units 0\.\.15"):
+        lh.held_cell_bits(model, ids, units=[16], values=[0.0])
+    with pytest.raises(ValueError, match="same length"):
+        lh.held_cell_bits(model, ids, units=[1, 2], values=[0.0])
+    with pytest.raises(ValueError, match="CharLSTM"):
+        lh.held_cell_bits(lh.LSTMPredictor(), ids, units=[0], values=[0.0])
 
 
 def test_unit_correlations():

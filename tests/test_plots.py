@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
+from lstm_helpers.plots.style import GUIDE
 
 
 def history():
@@ -67,6 +68,16 @@ def test_plot_lm_history_draws_the_running_mean_validation_and_baselines():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [5.0, 3.0, 2.0])
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), [0, 4])
     assert ax.lines[2].get_ydata()[0] == 2.4 and "n-gram" in ax.lines[2].get_label()
+
+
+def test_plot_lm_history_draws_baselines_grey_each_with_its_own_dashes():
+    history = lh.LMHistory(train_bpc=[6.0, 4.0, 2.0], val_steps=[0, 3], val_bpc=[6.0, 2.5])
+    ax = lh.plot_lm_history(history, {"a": 2.7, "b": 2.5, "c": 2.4})
+    model_lines, baselines = ax.lines[:2], ax.lines[2:]
+    assert {line.get_color() for line in baselines} == {GUIDE}
+    assert GUIDE not in {line.get_color() for line in model_lines}
+    dashes = [str(line._unscaled_dash_pattern) for line in ax.lines[1:]]  # matplotlib's pattern
+    assert len(set(dashes)) == len(dashes)  # validation and each baseline: all different
 
 
 def test_plot_next_char_probs_orders_by_the_first_distribution():

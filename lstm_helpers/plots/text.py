@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from lstm_helpers._checks import as_numpy
 from lstm_helpers.language import LMHistory
 from lstm_helpers.plots.style import (
-    LINESTYLES,
+    GUIDE,
     PALETTE,
     label_styles,
     legend_outside,
@@ -23,6 +23,7 @@ from lstm_helpers.plots.style import (
 from lstm_helpers.text import Vocab
 
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
+BASELINE_DASHES = ("-.", ":", (0, (8, 2, 1, 2, 1, 2)), (0, (10, 3)))  # none like validation's "--"
 SHOWN = {"\n": "⏎", " ": "␣"}  # characters that would be invisible as labels
 
 
@@ -44,7 +45,8 @@ def plot_lm_history(
     """Training and validation bits per character while training, with baselines as lines.
 
     The training curve is a running mean over `smooth` steps (each step's batch is noisy);
-    validation is drawn at its checks; each baseline's validation bpc is a horizontal line.
+    validation is drawn at its checks; each baseline's validation bpc is a horizontal grey line,
+    told apart from the others by its dashes (and from the model's lines by its colour).
 
     Shape: history.train_bpc (steps,), history.val_bpc (checks,).
     """
@@ -70,9 +72,9 @@ def plot_lm_history(
     for i, (name, value) in enumerate((baselines or {}).items()):
         ax.axhline(
             value,
-            color=PALETTE[(i + 2) % len(PALETTE)],
-            lw=1.2,
-            ls=LINESTYLES[(i + 2) % len(LINESTYLES)],
+            color=GUIDE,
+            lw=1.3,
+            ls=BASELINE_DASHES[i % len(BASELINE_DASHES)],
             label=f"{name} (validation)",
         )
     shown = [*history.val_bpc, *(baselines or {}).values(), *train[-1:]]
