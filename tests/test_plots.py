@@ -28,6 +28,13 @@ def test_plot_losses_has_train_and_validation_on_log_scale():
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.1, 0.6, 0.3])
 
 
+def test_plot_losses_marks_a_best_epoch_only_with_validation_losses():
+    labels = [line.get_label() for line in lh.plot_losses(history()).lines]
+    assert labels[-1] == "best (epoch 3)"
+    train_only = lh.History(train_loss=[1.0, 0.5], best_epoch=2)  # fit without val_loader
+    assert [line.get_label() for line in lh.plot_losses(train_only).lines] == ["train"]
+
+
 def test_plot_grad_norms_after_clipping_is_bounded():
     ax = lh.plot_grad_norms(history(), max_norm=1.0)
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.0, 0.5, 1.0, 0.1])

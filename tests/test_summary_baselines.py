@@ -136,6 +136,10 @@ def test_plot_sequences_shares_the_colour_range_and_the_step_axis():
     assert axes[0].get_xlim() == axes[1].get_xlim() == (-0.5, 5.5)
     assert {ax.images[0].get_clim() for ax in axes} == {(-2.0, 2.0)}
     assert axes[0].images[0].get_array().shape == (4, 3)  # features down, steps across
+    colour_bar = axes[0].figure.axes[-1]
+    assert colour_bar.get_ylabel() == "value"
+    named = lh.plot_sequences([np.ones((3, 4))], ["a"], value_label="scaled value")
+    assert named[0].figure.axes[-1].get_ylabel() == "scaled value"
     with pytest.raises(ValueError, match="one title per sequence"):
         lh.plot_sequences([np.ones((3, 4))], [])
     _, given = plt.subplots(1, 2)

@@ -25,10 +25,12 @@ def plot_sequences(
     titles: Sequence[str],
     axes: np.ndarray | None = None,
     feature_name: str = "feature ",
+    value_label: str = "value",
 ) -> np.ndarray:
     """One heatmap per sequence, features down and steps across, on one shared colour range.
 
-    All panels share the step axis up to the longest sequence, so shorter ones end early.
+    All panels share the step axis up to the longest sequence, so shorter ones end early
+    (blank beyond their end). `value_label` names the colour bar.
     Returns the array of Axes (pass `axes` with one per sequence).
     Shape: sequences of (T_i, F) each, as many titles.
     """
@@ -53,7 +55,7 @@ def plot_sequences(
         )  # (T, F) -> features down, steps across
         ax.set(title=title, xlabel="frame", xlim=(-0.5, longest - 0.5))
         ax.set_yticks([0, a.shape[1] - 1], [f"{feature_name}1", f"{feature_name}{a.shape[1]}"])
-    axes[0].figure.colorbar(image, ax=list(axes), pad=0.01, label="value")
+    axes[0].figure.colorbar(image, ax=list(axes), pad=0.01, label=value_label)
     return axes
 
 

@@ -30,8 +30,9 @@ def plot_losses(
     title: str = "Loss per epoch",
     ylabel: str = "MSE (log scale)",
 ) -> Axes:
-    """Training (and validation) loss per epoch on a log scale, the best epoch marked.
+    """Training (and validation) loss per epoch on a log scale, the best validation epoch marked.
 
+    Without validation losses no epoch is marked: a "best" training loss chooses nothing.
     Shape: history.train_loss and history.val_loss (epochs,).
     """
     ax = new_axes(ax)
@@ -39,7 +40,7 @@ def plot_losses(
     ax.semilogy(epochs, history.train_loss, ms=3, label="train", **style(0))
     if history.val_loss:
         ax.semilogy(epochs, history.val_loss, ms=3, label="validation", **style(1))
-    if history.best_epoch:
+    if history.val_loss and history.best_epoch:
         ax.axvline(
             history.best_epoch, color=GUIDE, ls=":", label=f"best (epoch {history.best_epoch})"
         )
