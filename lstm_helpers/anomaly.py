@@ -5,13 +5,14 @@ above a threshold raises an alarm. The threshold comes from normal validation da
 from the labels: `alarm_threshold` refuses a part that holds labelled anomalies.
 
     errors = forecast_errors(model, x, seq_length=32)     # (N,), NaN for the first 32 steps
-    score = abs_zscore(errors, fit=(768, 1664))           # |error| in training standard deviations
+    score = abs_zscore(errors, fit=(800, 1664))           # |error| in training standard deviations
     thr = alarm_threshold(score, (1664, 2112), labels=episode)   # the largest normal score
-    alarms = detect(score[2112:3392], thr)                # (1280,) bool, refuses NaN scores
+    alarms = detect(score[2112:3424], thr)                # (1312,) bool, refuses NaN scores
 
 How the alarms compare with labelled episodes is `detection_metrics.py`'s job.
-Parts are (start, stop) step ranges, stop exclusive. Shape legend: N steps, M windows,
-T steps per window (seq_length).
+Parts are (start, stop) step ranges, stop exclusive. Fit a score on the training steps whose
+whole window lies in the training part (here from 768 + 32 on): it then reads training data
+only. Shape legend: N steps, M windows, T steps per window (seq_length).
 """
 
 from __future__ import annotations

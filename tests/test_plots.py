@@ -140,6 +140,7 @@ def test_plot_detection_draws_signal_scores_thresholds_and_alarms():
     assert score_line.get_ydata().max() == 5.0 and threshold_line.get_ydata()[0] == 2.0
     np.testing.assert_allclose(alarm_ticks.get_xdata(), [4.2])  # step 42 at 10 steps per second
     assert axes[1].get_xlim() == (1.0, 10.0)
+    assert axes[1].get_ylabel() == "s score"
     assert [t.get_text() for t in axes[0].texts] == ["bump", " test →"]
     with pytest.raises(ValueError, match="one threshold per score"):
         lh.plot_detection(np.arange(100.0), {"s": score}, {"t": 2.0}, labels)

@@ -1,11 +1,12 @@
 """Plots for anomaly detection: each labelled fault up close, and signal, scores and alarms in time.
 
     plot_faults(clean, observed, labels, names=GAIT_FAULTS)        # one panel per episode
-    plot_detection(signal, {"LSTM": score}, {"LSTM": thr}, labels, start=1600, stop=3392)
+    plot_detection(signal, {"LSTM": score}, {"LSTM": thr}, labels, start=1600, stop=3424)
 
 Labelled episodes are shaded bands (light orange, also readable in grey scale) behind every
 panel; scores are drawn above the bands, the threshold as a dashed grey line, alarms as
-vermillion ticks along the top of each score panel. Time is in seconds (steps / rate).
+vermillion ticks along the top of each score panel, whose axis is labelled "<name> score".
+Time is in seconds (steps / rate).
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def plot_detection(
             zorder=4,
         )
         ax.set_ylim(0, top)
-        ax.set_ylabel(name)
+        ax.set_ylabel(f"{name} score")
     for ax in axes:
         shade_episodes(ax, runs, rate, label="labelled episode" if ax is axes[0] else "")
         for step in (marks or {}).values():
