@@ -111,6 +111,7 @@ class Explorer:
         self.test_button = widgets.Button(
             description="Test best run",
             icon="flag-checkered",
+            layout=widgets.Layout(width="150px"),  # the default width cuts the label
             tooltip="score the run with the lowest validation MSE on the test windows, once; "
             "Reset starts a new comparison",
         )
