@@ -12,6 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 
 import lstm_helpers as lh
 from lstm_helpers.diagrams import split_spans
@@ -226,8 +227,39 @@ def test_the_annotated_cell_shows_exactly_those_values(traced):
     values = lh.cell_values(trace, 4, window=1, layer=0, unit=2, x=x)
     texts = "\n".join(lh.draw_cell_step(trace, x, 4, window=1, layer=0, unit=2).texts())
     for name, value in values.items():
-        assert f"= {value:+.3f}$" in texts, f"{name} = {value:+.3f} not shown"
+        assert f"{value:+.3f}$" in texts, f"{name} = {value:+.3f} not shown"
+    for gate in "ifgo":  # a gate's value sits in its box, under the symbol's label
+        assert f"${values[gate]:+.3f}$" in texts
     assert "unit 2 of 6 in layer 0, step t = 4" in texts
+
+
+@pytest.mark.parametrize("value", [-0.999, 0.5, -0.061])
+def test_the_values_fit_inside_the_gate_boxes(traced, value):
+    _, x, trace = traced
+    figure = lh.draw_cell_step(trace, x, 4).figure  # the notebook's layout and size
+    ax = figure.axes[0]
+    ax.clear()  # the same Axes, redrawn with the widest values a unit can have
+    names = ["i", "f", "g", "o", "c", "h", "c_prev", "h_prev", "fc", "ig", "tanh_c", "x"]
+    lh.draw_lstm_cell(dict.fromkeys(names, value), ax=ax)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    boxed = 0
+    for patch in ax.patches:
+        if not isinstance(patch, FancyBboxPatch):
+            continue
+        corner, size = np.array(patch.get_bbox().p0), np.array(patch.get_bbox().size)
+        centre = corner + size / 2
+        outline = patch.get_window_extent(renderer)
+        for text in ax.texts:
+            if np.allclose(text.get_position(), centre) and text.get_text():
+                inside = text.get_window_extent(renderer)
+                margin = 2  # pixels clear of the box's edge on either side
+                assert outline.x0 + margin <= inside.x0 and inside.x1 <= outline.x1 - margin, (
+                    f"{text.get_text()!r} overflows its box"
+                )
+                boxed += 1
+    assert boxed == 4  # the three gates and the candidate
+    plt.close(figure)
 
 
 def test_draw_cell_step_draws_into_a_figure_without_pyplot(traced):

@@ -3,7 +3,8 @@ r"""The LSTM cell as a picture: three gates, the candidate, the cell-state conve
 `draw_lstm_cell()` draws one layer's step in the layout of Olah's "Understanding LSTM
 Networks" (2015), labelled with the symbols of notebook 02's equations; given `values` (from
 `cell_values`, i.e. from a model's `GateTrace`) it writes one unit's actual numbers beside
-every symbol, so the arithmetic c_t = f_t c_{t-1} + i_t g_t can be checked on the picture.
+every symbol (a gate's inside its box, under the symbol's label), so the arithmetic
+c_t = f_t c_{t-1} + i_t g_t can be checked on the picture.
 """
 
 from __future__ import annotations
@@ -98,7 +99,9 @@ def draw_lstm_cell(
         arrow(ax, (x, BUS_Y), (x, GATE_Y - height / 2), color=COLORS["h"], lw=1.5)
         ax.plot([x], [BUS_Y], "o", color=COLORS["h"], ms=4, zorder=3)
         squash = r"$\tanh$" if gate == "g" else r"$\sigma$"
-        text = f"{names[gate]}\n{squash}" + (f"\n{_sym(gate, v)}" if v is not None else "")
+        # The value alone: the gate's symbol is printed just above its box, and "f_t = +0.555"
+        # would be wider than the box.
+        text = f"{names[gate]}\n{squash}" + (f"\n${v[gate]:+.3f}$" if v is not None else "")
         box(ax, (x, GATE_Y), 1.42, height, text, COLORS[gate], LIGHT[gate], 9)
         label(ax, (x - 0.12, TAG_Y + 0.25), f"${SYMBOLS[gate]}$", ha="right", color=COLORS[gate])
     top = GATE_Y + height / 2
