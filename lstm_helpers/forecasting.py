@@ -16,7 +16,8 @@ A direct multi-output model (`LSTMPredictor(output_size=K)` trained on
 feeding back. Baselines forecast K steps with their own `horizon` argument
 (`baseline_forecasts` runs them all). `forecast_windows` picks the windows whose K targets
 lie in a period (the test part), `error_by_horizon` scores each step ahead separately and
-`compare_forecasts` puts several forecasters side by side against one or more target sets.
+`compare_forecasts` puts several forecasters side by side against one or more target sets,
+`horizon_table` prints errors at a few steps ahead, over seeds.
 `ScaledForecaster` turns a one-step model trained on scaled values, or on scaled changes
 (differences), into forecasts in the data's own units.
 
@@ -187,6 +188,36 @@ def error_by_horizon(y_pred: ArrayLike, y_true: ArrayLike, metric: str = "rmse")
         return np.abs(err).mean(axis=0)
     mse = (err**2).mean(axis=0)  # (M, K) -> (K,)
     return mse if metric == "mse" else np.sqrt(mse)
+
+
+def horizon_table(
+    errors: Mapping[str, ArrayLike], steps: tuple[int, ...] = (1, 10, 25, 50), metric: str = "MSE"
+) -> str:
+    """A table of errors at chosen steps ahead, one line per forecaster; seeds as a range.
+
+    Each value is an `error_by_horizon` curve, or several (one per seed) stacked: a cell then
+    reads "lowest-highest" over them. Steps count from 1. Values print with 2 significant digits.
+    Shape: each value (K,) or (S, K) with K >= max(steps) -> str.
+    """
+    rows = {name: np.atleast_2d(as_numpy(e, np.float64)) for name, e in errors.items()}  # (S, K)
+    if not rows:
+        raise ValueError("give at least one forecaster's errors.")
+    for name, e in rows.items():
+        if e.ndim != 2 or any(not 1 <= k <= e.shape[1] for k in steps):
+            raise ValueError(f"{name}: errors of shape {e.shape} have no step in {steps}.")
+    title = f"{metric} k steps ahead (seeds: range)"
+    first = max(len(title), *(len(name) for name in rows))
+
+    def cell(e: np.ndarray, k: int) -> str:  # e (S, K): "lowest-highest" at step k over seeds
+        low, high = e[:, k - 1].min(), e[:, k - 1].max()
+        return f"{low:.2g}" if len(e) == 1 else f"{low:.2g}-{high:.2g}"
+
+    cells = {name: [cell(e, k) for k in steps] for name, e in rows.items()}
+    width = max(len(c) for row in cells.values() for c in row) + 1
+    lines = [f"{title:{first}s}" + "".join(f"k={k}".rjust(width) for k in steps)]
+    for name, row in cells.items():
+        lines.append(f"{name:{first}s}" + "".join(c.rjust(width) for c in row))
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

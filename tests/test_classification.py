@@ -232,6 +232,21 @@ def test_plot_class_examples_draws_one_labelled_window_per_class():
     np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), X[first, :, 0])
 
 
+def test_plot_noisy_class_examples_draws_each_class_in_its_own_row_over_its_clean_window():
+    task = dict(num_windows=30, seq_length=12, periods=(4, 8, 12), decay=5.0)
+    X, y = lh.wave_classes(**task, noise_std=0.5)
+    clean, _ = lh.wave_classes(**task, noise_std=0.0)
+    axes = lh.plot_noisy_class_examples(X, y, clean, ["a", "b", "c"])
+    assert len(axes) == 3
+    first = int(np.flatnonzero(y == 1)[0])
+    pale, noisy = axes[1].get_lines()  # the clean window beneath, the noisy one on top
+    np.testing.assert_array_equal(pale.get_ydata(), clean[first, :, 0])
+    np.testing.assert_array_equal(noisy.get_ydata(), X[first, :, 0])
+    assert pale.get_label() == "b, without noise" and pale.get_alpha() < 1
+    with pytest.raises(ValueError, match="clean must match"):
+        lh.plot_noisy_class_examples(X, y, clean[:, :6])
+
+
 def test_plot_histories_draws_train_val_and_the_best_epoch():
     history = lh.History(train_loss=[1.0, 0.5, 0.2, 0.1], val_loss=[1.1, 0.7, 0.8, 0.9])
     ax = lh.plot_histories({"run": history, "no val": lh.History(train_loss=[1.0, 0.4])})

@@ -131,6 +131,17 @@ def test_error_by_horizon_by_hand():
         error_by_horizon(y_pred[:, :2], y_true)
 
 
+def test_horizon_table_shows_one_value_or_the_range_over_seeds_at_each_step():
+    one = np.linspace(0.01, 0.05, 50)  # (K,): one forecaster
+    seeds = np.stack([one, 2 * one])  # (S=2, K)
+    lines = lh.horizon_table({"AR": one, "LSTM": seeds}, steps=(1, 50)).splitlines()
+    assert lines[0].split()[-2:] == ["k=1", "k=50"]
+    assert lines[1].split() == ["AR", "0.01", "0.05"]
+    assert lines[2].split() == ["LSTM", "0.01-0.02", "0.05-0.1"]
+    with pytest.raises(ValueError, match="no step"):
+        lh.horizon_table({"AR": one}, steps=(51,))
+
+
 def test_forecast_windows_score_only_the_period():
     series = np.arange(100.0)
     X, y = forecast_windows(series, seq_length=10, horizon=5, start=80)

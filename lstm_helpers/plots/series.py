@@ -222,6 +222,41 @@ def plot_class_examples(
     return ax
 
 
+def plot_noisy_class_examples(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    clean: np.ndarray | torch.Tensor,
+    class_names: list[str] | None = None,
+    axes: np.ndarray | None = None,
+    title: str = "One window of each class, with and without noise",
+) -> np.ndarray:
+    """The first window of every class in its own row: the noisy window over its clean signal.
+
+    `clean` holds the same windows without noise (drawn pale and wide, beneath). Returns one
+    Axes per class. Shape: X and clean (M, T) or (M, T, 1), equal; y (M,) integer labels.
+    """
+    windows = as_numpy(X).reshape(len(X), -1)  # (M, T, 1) -> (M, T)
+    signal = as_numpy(clean).reshape(len(clean), -1)  # (M, T)
+    if signal.shape != windows.shape:
+        raise ValueError(f"clean must match X: got {signal.shape} and {windows.shape}.")
+    labels = as_numpy(y).reshape(-1)  # (M,)
+    classes = np.unique(labels)
+    names = [class_names[k] if class_names is not None else f"class {k}" for k in classes]
+    axes = new_axes_grid(
+        axes, len(classes), "one per class", nrows=len(classes), sharex=True, sharey=True,
+        figsize=(8, 1.3 * len(classes) + 0.7),
+    )  # fmt: skip
+    for ax, k, (name, s) in zip(axes, classes, label_styles(names).items(), strict=True):
+        i = np.flatnonzero(labels == k)[0]
+        ax.plot(signal[i], color=s["color"], lw=5, alpha=0.3, label=f"{name}, without noise")
+        ax.plot(windows[i], lw=1.2, ms=4, label="with noise: what the model sees", **s)
+        ax.set(ylabel="value")
+        legend_outside(ax)
+    axes[-1].set(xlabel="step in window")
+    axes[0].set_title(title)
+    return axes
+
+
 def plot_monthly(
     dates: np.ndarray,
     values: np.ndarray,
