@@ -136,6 +136,14 @@ def test_plot_sequences_shares_the_colour_range_and_the_step_axis():
     assert axes[0].get_xlim() == axes[1].get_xlim() == (-0.5, 5.5)
     assert {ax.images[0].get_clim() for ax in axes} == {(-2.0, 2.0)}
     assert axes[0].images[0].get_array().shape == (4, 3)  # features down, steps across
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == [
+        "feature 1",
+        "feature 2",
+        "feature 3",
+        "feature 4",
+    ]
+    wide = lh.plot_sequences([np.ones((2, 13))], ["13 features"], feature_name="c")
+    assert [t.get_text() for t in wide[0].get_yticklabels()] == ["c1", "c13"]  # only the ends
     colour_bar = axes[0].figure.axes[-1]
     assert colour_bar.get_ylabel() == "value"
     named = lh.plot_sequences([np.ones((3, 4))], ["a"], value_label="scaled value")

@@ -30,7 +30,8 @@ def plot_sequences(
     """One heatmap per sequence, features down and steps across, on one shared colour range.
 
     All panels share the step axis up to the longest sequence, so shorter ones end early
-    (blank beyond their end). `value_label` names the colour bar.
+    (blank beyond their end). Every feature row is labelled when there are at most 12, else
+    the first and the last. `value_label` names the colour bar.
     Returns the array of Axes (pass `axes` with one per sequence).
     Shape: sequences of (T_i, F) each, as many titles.
     """
@@ -54,7 +55,8 @@ def plot_sequences(
             a.T, aspect="auto", interpolation="nearest", cmap="RdBu_r", vmin=-vmax, vmax=vmax
         )  # (T, F) -> features down, steps across
         ax.set(title=title, xlabel="frame", xlim=(-0.5, longest - 0.5))
-        ax.set_yticks([0, a.shape[1] - 1], [f"{feature_name}1", f"{feature_name}{a.shape[1]}"])
+        rows = range(a.shape[1]) if a.shape[1] <= 12 else [0, a.shape[1] - 1]  # all, or the ends
+        ax.set_yticks(list(rows), [f"{feature_name}{i + 1}" for i in rows], fontsize=8)
     axes[0].figure.colorbar(image, ax=list(axes), pad=0.01, label=value_label)
     return axes
 
