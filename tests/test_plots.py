@@ -69,6 +69,18 @@ def test_plot_clipping_runs_draws_both_runs_and_notes_divergence():
     assert "train, clipped" in labels and "validation, clipped" in labels
 
 
+def test_plot_clipping_runs_leaves_a_diverged_runs_losses_out():
+    clipped = history()
+    unclipped = lh.History(train_loss=[1e9], step_grad_norm=[1.0, 1e6], stop_reason="diverged")
+    _, ax_loss = lh.plot_clipping_runs(clipped, unclipped, max_norm=1.0)
+    labels = [line.get_label() for line in ax_loss.lines]
+    assert "train, no clipping" not in labels and "diverged (NaN)" in ax_loss.get_title()
+    assert "no epoch finished" not in ax_loss.get_title()
+    finished = lh.History(train_loss=[0.5, 0.4], step_grad_norm=[1.0, 2.0])
+    _, ax_loss = lh.plot_clipping_runs(clipped, finished, max_norm=1.0)
+    assert "train, no clipping" in [line.get_label() for line in ax_loss.lines]
+
+
 def test_plot_lm_history_draws_the_running_mean_validation_and_baselines():
     history = lh.LMHistory(train_bpc=[6.0, 4.0, 2.0, 2.0], val_steps=[0, 4], val_bpc=[6.0, 2.5])
     ax = lh.plot_lm_history(history, {"n-gram": 2.4}, smooth=2)

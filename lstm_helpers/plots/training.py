@@ -119,9 +119,10 @@ def plot_clipping_runs(
     """Two runs from the same start, with and without clipping: gradient norms and losses.
 
     Left: the clipped run's norms before and after clipping (`plot_grad_norms`) and the
-    unclipped run's norms in black; right: both runs' losses per epoch, with a note in the
-    title when the unclipped run diverged. Returns the two Axes (pass `axes` with two to draw
-    on them).
+    unclipped run's norms in black; right: the clipped run's losses per epoch, and the
+    unclipped run's unless it diverged (then the title says so instead: its last finite loss
+    would stretch the axis far above the clipped run). Returns the two Axes (pass `axes` with
+    two to draw on them).
     Shape: each History's step_grad_norm (steps,), losses (epochs,).
     """
     axes = new_axes_grid(axes, 2, "norms, losses", ncols=2, figsize=(12, 3.5))
@@ -135,7 +136,7 @@ def plot_clipping_runs(
     for line in ax_loss.get_lines():
         if not line.get_label().startswith("best"):
             line.set_label(f"{line.get_label()}, clipped")
-    if unclipped.epochs:
+    if unclipped.epochs and not diverged:
         epochs = np.arange(1, unclipped.epochs + 1)
         ax_loss.semilogy(
             epochs, unclipped.train_loss, "^-.", color=REFERENCE, ms=4, label="train, no clipping"
