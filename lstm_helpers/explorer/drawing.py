@@ -70,13 +70,9 @@ def draw(
     ax.clear()  # keeps the figure's fixed margins (fig.clear() would reset them)
     n = f"Run {result.number}: " if result is not None else ""
     if name == "losses":
-        plot_losses(history, ax=ax, title=title or f"{n}loss per epoch")
-        for line in ax.get_lines():  # the explorer scores the last epoch, not the best one
-            if line.get_label().startswith("best"):
-                line.set_label(
-                    f"lowest validation\n(epoch {history.best_epoch});\nthe run keeps\n"
-                    "its last epoch"
-                )
+        # The explorer scores the last epoch, not the best one: the marker's label says so.
+        kept = f"lowest validation\n(epoch {history.best_epoch});\nthe run keeps\nits last epoch"
+        plot_losses(history, ax=ax, title=title or f"{n}loss per epoch", best_label=kept)
         if not history.train_loss:
             ax.text(0.5, 0.5, "diverged in epoch 1", ha="center", transform=ax.transAxes)
     elif name == "predictions" and result is not None:

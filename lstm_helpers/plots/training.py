@@ -29,10 +29,12 @@ def plot_losses(
     ax: Axes | None = None,
     title: str = "Loss per epoch",
     ylabel: str = "MSE (log scale)",
+    best_label: str | None = None,
 ) -> Axes:
     """Training (and validation) loss per epoch on a log scale, the best validation epoch marked.
 
     Without validation losses no epoch is marked: a "best" training loss chooses nothing.
+    `best_label` replaces the marker's legend entry, "best (epoch N)".
     Shape: history.train_loss and history.val_loss (epochs,).
     """
     ax = new_axes(ax)
@@ -41,9 +43,8 @@ def plot_losses(
     if history.val_loss:
         ax.semilogy(epochs, history.val_loss, ms=3, label="validation", **style(1))
     if history.val_loss and history.best_epoch:
-        ax.axvline(
-            history.best_epoch, color=GUIDE, ls=":", label=f"best (epoch {history.best_epoch})"
-        )
+        label = best_label or f"best (epoch {history.best_epoch})"
+        ax.axvline(history.best_epoch, color=GUIDE, ls=":", label=label)
     ax.set(title=title, xlabel="epoch", ylabel=ylabel)
     legend_outside(ax)
     return ax
