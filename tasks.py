@@ -138,7 +138,7 @@ def cmd_test(args: argparse.Namespace) -> None:
         return
     # What CI adds to the plain run: the unit tests and notebooks on the generic CPU path, and
     # on the AVX2 path with 2 threads. One run varies two things at once (a third run would
-    # push CI past 15 minutes on 2 cores); a failure there is narrowed down with `--cpu avx2`
+    # add about five minutes to CI on 2 cores); a failure there is narrowed down with `--cpu avx2`
     # or `--threads 2` alone. The browser and tooling tests check the front end and the
     # classroom tools, not numbers: once is enough.
     runs = [(1, "generic"), (2, "avx2")]
