@@ -139,8 +139,8 @@ def cmd_test(args: argparse.Namespace) -> None:
     # What CI adds to the plain run: the unit tests and notebooks on the generic CPU path, and
     # on the AVX2 path with 2 threads. One run varies two things at once (a third run would
     # add about five minutes to CI on 2 cores); a failure there is narrowed down with `--cpu avx2`
-    # or `--threads 2` alone. The browser and tooling tests check the front end and the
-    # classroom tools, not numbers: once is enough.
+    # or `--threads 2` alone. The browser and tooling tests check the front end, the classroom
+    # tools and the plumbing (worker processes, what an import loads), not numbers: once is enough.
     runs = [(1, "generic"), (2, "avx2")]
     for threads, cpu in runs:
         print(f"=== tests with {threads} thread(s) on the {cpu} CPU path ===", flush=True)
@@ -156,7 +156,9 @@ def pytest(threads: int, cpu: str, workers: int, extra: list[str]) -> None:
     # each other (minutes per notebook), but with OMP_WAIT_POLICY=PASSIVE (test_env) the 2-thread
     # suite on 2 cores took 352 s with two workers against 485 s with one.
     n = workers or max(1, os.cpu_count() or 1)
-    dist = ["-n", str(n), "--dist", "loadfile"] if n > 1 else []
+    # Whole files per worker (a notebook's cells share one kernel), in collection order: the
+    # root conftest.py puts the longest files first.
+    dist = ["-n", str(n), "--dist", "loadfile", "--no-loadscope-reorder"] if n > 1 else []
     # --nbval-current-env: the kernels use this .venv, not whichever kernelspec is found.
     env = test_env(threads, cpu)
     run(PY, "-m", "pytest", "--nbval", "--nbval-current-env", *dist, *extra, env=env)

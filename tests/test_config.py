@@ -60,6 +60,7 @@ def test_data_config_errors(kwargs, match):
         lh.DataConfig(**kwargs)
 
 
+@pytest.mark.tooling  # process plumbing, not numbers: one CPU path is enough
 def test_import_has_no_side_effects():
     """Importing the package seeds nothing and changes no plotting settings."""
     import subprocess

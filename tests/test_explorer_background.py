@@ -140,6 +140,7 @@ def test_an_error_in_the_worker_is_shown_and_the_worker_survives(ex):
     assert ex._background.worker.pid == pid
 
 
+@pytest.mark.tooling  # process plumbing, not numbers: one CPU path is enough
 def test_a_killed_worker_is_reported_replaced_and_close_ends_the_process():
     ex = Explorer(background=True, auto_train=False, **SMALL)
     try:
@@ -167,6 +168,7 @@ def test_a_killed_worker_is_reported_replaced_and_close_ends_the_process():
         ex.request()
 
 
+@pytest.mark.tooling  # process plumbing, not numbers: one CPU path is enough
 def test_idle_worker_processes_are_capped(ex, monkeypatch):
     """Explorers left behind (a re-run cell) do not each keep a process of torch alive."""
     monkeypatch.setattr(worker_module, "MAX_OPEN", 1)

@@ -67,6 +67,7 @@ def test_no_import_cycles():
         visit(module, [])
 
 
+@pytest.mark.tooling  # what an import loads, not numbers: one CPU path is enough
 @pytest.mark.parametrize(
     "module", ["lstm_helpers", "lstm_helpers.explorer.runner", "lstm_helpers.exercises.nb06"]
 )

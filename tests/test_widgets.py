@@ -419,6 +419,7 @@ def test_a_run_needs_validation_data_and_every_setting():
         runner.configs_for({"lr": 0.1})
 
 
+@pytest.mark.tooling  # process plumbing, not numbers: one CPU path is enough
 def test_the_runner_and_worker_import_no_widgets():
     import subprocess
     import sys
