@@ -156,9 +156,10 @@ def pytest(threads: int, cpu: str, workers: int, extra: list[str]) -> None:
     # each other (minutes per notebook), but with OMP_WAIT_POLICY=PASSIVE (test_env) the 2-thread
     # suite on 2 cores took 352 s with two workers against 485 s with one.
     n = workers or max(1, os.cpu_count() or 1)
-    # Whole files per worker (a notebook's cells share one kernel), in collection order: the
-    # root conftest.py puts the longest files first.
-    dist = ["-n", str(n), "--dist", "loadfile", "--no-loadscope-reorder"] if n > 1 else []
+    # Whole files per worker (a notebook's cells share one kernel). Not the longest files first:
+    # the browser and classroom-tool tests run several processes each (JupyterLab, Chromium, a
+    # kernel), so they fill both cores at the end; started first they made the run 40 s slower.
+    dist = ["-n", str(n), "--dist", "loadfile"] if n > 1 else []
     # --nbval-current-env: the kernels use this .venv, not whichever kernelspec is found.
     env = test_env(threads, cpu)
     run(PY, "-m", "pytest", "--nbval", "--nbval-current-env", *dist, *extra, env=env)
