@@ -156,9 +156,10 @@ def pytest(threads: int, cpu: str, workers: int, extra: list[str]) -> None:
     # each other (minutes per notebook), but with OMP_WAIT_POLICY=PASSIVE (test_env) the 2-thread
     # suite on 2 cores took 352 s with two workers against 485 s with one.
     n = workers or max(1, os.cpu_count() or 1)
-    # Whole files per worker (a notebook's cells share one kernel). Not the longest files first:
+    # Whole files per worker (a notebook's cells share one kernel), in xdist's order. Starting
+    # the longest files first was slower in the one comparison made (native 411 s against 368 s):
     # the browser and classroom-tool tests run several processes each (JupyterLab, Chromium, a
-    # kernel), so they fill both cores at the end; started first they made the run 40 s slower.
+    # kernel), which then competed with the heaviest notebooks instead of filling the end.
     dist = ["-n", str(n), "--dist", "loadfile"] if n > 1 else []
     # --nbval-current-env: the kernels use this .venv, not whichever kernelspec is found.
     env = test_env(threads, cpu)
