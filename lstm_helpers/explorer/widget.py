@@ -7,11 +7,11 @@ the result with `drawing`; use it from code as well as with the mouse:
     result = explorer.run(hidden_size=8, lr=3e-3)   # trains here, returns a RunResult
     explorer                                        # the controls, in JupyterLab
 
-Runs are compared by validation MSE; **Test best run** (`evaluate_test()`) scores the chosen
-run on the test windows, once: a second press is refused until **Reset**. In a Jupyter
-kernel, clicks and slider releases train in a worker process (`background.py`), so the kernel
-and the learner's random state are left alone, with the same results as `run()`. (A script that sets `background=True` must guard
-its entry point with `if __name__ == "__main__":`, as "spawn" re-imports it.)
+Runs are compared by validation MSE; **Test best run** (`evaluate_test()`) scores the chosen run on
+the test windows, once: a second press is refused until **Reset**. In a Jupyter kernel, clicks and
+slider releases train in a worker process (`background.py`), so the kernel and the learner's random
+state are left alone, with the same results as `run()`. (A script that sets `background=True` must
+guard its entry point with `if __name__ == "__main__":`, as "spawn" re-imports it.)
 """
 
 from __future__ import annotations
