@@ -116,6 +116,15 @@ def test_solutions_are_folded_and_the_explorer_page_explains_its_widgets(site: P
     assert "cannot run here" not in (site / "01_data_and_shapes.html").read_text(encoding="utf-8")
 
 
+def test_the_teachers_answer_key_is_not_in_the_site(site: Path):
+    """docs/going-further.md answers the exercises: no page links it, so it is never built."""
+    key = bs.site_path_of(ROOT / "docs" / "going-further.md")
+    assert not (site / key).exists(), f"{key} was built: a page links the answer key"
+    for page in site.rglob("*.html"):
+        links = re.findall(r'href="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert not [h for h in links if "going-further" in h], f"{page.name} links the key"
+
+
 def test_every_figure_has_alt_text(site: Path):
     for path in NOTEBOOKS:
         page = (site / (path.stem + ".html")).read_text(encoding="utf-8")
